@@ -1,0 +1,121 @@
+# redpak — one static multicall binary (musl + libyaml + librpm).
+#
+#   make              the static binary ./redpak (builds the dependency
+#                     prefix once, cached outside the tree)
+#   make asan         build/asan/redpak: glibc + AddressSanitizer + UBSan
+#   make check        every test (unit, integration on both flavours)
+#   make demo         the main job: a small node tree, a program run in it
+#   make install      DESTDIR=… PREFIX=… SYSCONFDIR=…
+#
+# CC, CFLAGS, CPPFLAGS, LDFLAGS are honoured for the static flavour.
+
+VERSION = 0.1.0
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SYSCONFDIR ?= /etc
+DESTDIR ?=
+
+ifeq ($(origin CC),default)
+CC = musl-gcc
+endif
+CFLAGS ?= -Os -pipe -ffunction-sections -fdata-sections
+LDFLAGS ?= -Wl,--gc-sections
+DEPS ?= $(shell scripts/build-deps.sh --prefix)
+STATIC_LIBS = $(shell cat $(DEPS)/link-flags 2>/dev/null)
+
+WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-missing-field-initializers
+REDPAK_CPPFLAGS = -I. -Ibuild/gen -D_GNU_SOURCE -DREDPAK_VERSION='"$(VERSION)"' \
+	-DSYSCONFDIR='"$(SYSCONFDIR)"'
+
+SOURCES = redpak.c $(sort $(wildcard core/*.c applets/*.c))
+CORE_SOURCES = $(sort $(wildcard core/*.c))
+CONFIG_FILES = $(sort $(wildcard config/*.yaml))
+GENERATED = build/gen/embedded.c
+
+STATIC_OBJECTS = $(SOURCES:%.c=build/static/%.o) build/static/gen/embedded.o
+ASAN_OBJECTS = $(SOURCES:%.c=build/asan/%.o) build/asan/gen/embedded.o
+ASAN_CORE_OBJECTS = $(CORE_SOURCES:%.c=build/asan/%.o) build/asan/gen/embedded.o
+
+ASAN_CC = gcc
+ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+ASAN_LIBS = -lyaml -lrpm -lrpmio -lm
+
+UNIT_SOURCES = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_TESTS = $(UNIT_SOURCES:tests/unit/%.c=build/asan/tests/%)
+
+.PHONY: all asan check check-unit check-static check-asan demo install \
+	deps host-packages bench clean
+all: redpak
+
+deps: $(DEPS)/.complete
+$(DEPS)/.complete:
+	scripts/build-deps.sh
+
+build/gen/embedded.c: scripts/embed.sh $(CONFIG_FILES)
+	@mkdir -p $(dir $@)
+	scripts/embed.sh $(CONFIG_FILES) > $@.tmp && mv $@.tmp $@
+
+build/static/gen/embedded.o: build/gen/embedded.c | $(DEPS)/.complete
+	@mkdir -p $(dir $@)
+	$(CC) $(REDPAK_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+build/static/%.o: %.c | $(DEPS)/.complete
+	@mkdir -p $(dir $@)
+	$(CC) $(REDPAK_CPPFLAGS) -I$(DEPS)/include $(CPPFLAGS) $(WARNINGS) \
+		$(CFLAGS) -MMD -MP -c -o $@ $<
+
+redpak: $(STATIC_OBJECTS)
+	$(CC) -static $(CFLAGS) $(LDFLAGS) -o $@ $(STATIC_OBJECTS) \
+		-L$(DEPS)/lib $(STATIC_LIBS)
+
+build/asan/gen/embedded.o: build/gen/embedded.c
+	@mkdir -p $(dir $@)
+	$(ASAN_CC) $(REDPAK_CPPFLAGS) $(ASAN_FLAGS) -c -o $@ $<
+build/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(ASAN_CC) $(REDPAK_CPPFLAGS) $(WARNINGS) $(ASAN_FLAGS) -MMD -MP -c -o $@ $<
+
+asan: build/asan/redpak
+build/asan/redpak: $(ASAN_OBJECTS)
+	$(ASAN_CC) $(ASAN_FLAGS) -o $@ $(ASAN_OBJECTS) $(ASAN_LIBS)
+
+build/asan/tests/%: tests/unit/%.c $(ASAN_CORE_OBJECTS)
+	@mkdir -p $(dir $@)
+	$(ASAN_CC) $(REDPAK_CPPFLAGS) $(WARNINGS) $(ASAN_FLAGS) -o $@ $< \
+		$(ASAN_CORE_OBJECTS) -lcmocka $(ASAN_LIBS)
+
+host-packages:
+	scripts/host-packages.sh
+
+# Unit tests under the sanitizers; integration tests against both the
+# static musl binary and the sanitizer build.
+check: host-packages
+	$(MAKE) redpak build/asan/redpak $(UNIT_TESTS)
+	$(MAKE) check-unit check-static check-asan
+check-unit: $(UNIT_TESTS)
+	prove --exec '' $(UNIT_TESTS)
+check-static: redpak
+	REDPAK=$(CURDIR)/redpak prove tests/*.t
+check-asan: build/asan/redpak
+	REDPAK=$(CURDIR)/build/asan/redpak prove tests/*.t
+
+demo: redpak
+	scripts/demo.sh
+
+bench: redpak
+	scripts/bench.sh
+
+install: redpak
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/redpak/templates.d
+	install -m 0755 redpak $(DESTDIR)$(BINDIR)/redpak
+	for applet in $$(./redpak --list); do \
+		ln -sf redpak $(DESTDIR)$(BINDIR)/$$applet; done
+	install -m 0644 config/main.yaml $(DESTDIR)$(SYSCONFDIR)/redpak/main.yaml
+	for file in $(filter-out config/main.yaml,$(CONFIG_FILES)); do \
+		install -m 0644 $$file $(DESTDIR)$(SYSCONFDIR)/redpak/templates.d/; done
+
+clean:
+	rm -rf build redpak
+
+-include $(STATIC_OBJECTS:.o=.d) $(ASAN_OBJECTS:.o=.d)
