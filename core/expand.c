@@ -1,0 +1,621 @@
+/* Expansion of configuration strings. One left-to-right pass writes into a
+ * bounded buffer; substituted values are copied verbatim and never scanned
+ * again, so a value cannot inject further expansions or loop.
+ *
+ * `$(command)` is handed to /bin/sh unexpanded, with the predefined names
+ * exported in its environment: `$(cat $NODE_PATH/x)` works, and a value
+ * holding shell syntax (a directory named `a;rm -rf ~`) is never parsed
+ * as code, since the shell expands parameters as data. */
+#include "expand.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define EXPAND_SHELL "/bin/sh"
+
+typedef struct expansion {
+    arena_t *arena;
+    const expand_context_t *context;
+    const source_pos_t *pos;
+    const char *input;
+    rp_error_t *err;
+    size_t length;
+    char buffer[EXPAND_MAX_LENGTH + 1];
+} expansion_t;
+
+/* ---- predefined names ------------------------------------------------ */
+
+typedef const char *(*predefined_value_fn)(arena_t *arena,
+                                           const expand_context_t *context);
+
+static const char *text_or_empty(const char *text)
+{
+    return text ? text : "";
+}
+
+static const char *node_header(const node_t *node, int which)
+{
+    if (!node || !node->config)
+        return NULL;
+    const config_string_t *headers[] = {&node->config->alias,
+                                        &node->config->name,
+                                        &node->config->info};
+    return headers[which]->value;
+}
+
+enum { HEADER_ALIAS, HEADER_NAME, HEADER_INFO };
+
+static const char *value_node_alias(arena_t *a, const expand_context_t *c)
+{
+    (void)a;
+    return text_or_empty(node_header(c->node, HEADER_ALIAS));
+}
+static const char *value_node_name(arena_t *a, const expand_context_t *c)
+{
+    (void)a;
+    return text_or_empty(node_header(c->node, HEADER_NAME));
+}
+static const char *value_node_info(arena_t *a, const expand_context_t *c)
+{
+    (void)a;
+    return text_or_empty(node_header(c->node, HEADER_INFO));
+}
+static const char *value_node_path(arena_t *a, const expand_context_t *c)
+{
+    (void)a;
+    return text_or_empty(c->node ? c->node->path : NULL);
+}
+static const char *value_leaf_alias(arena_t *a, const expand_context_t *c)
+{
+    (void)a;
+    return text_or_empty(node_header(c->leaf, HEADER_ALIAS));
+}
+static const char *value_leaf_name(arena_t *a, const expand_context_t *c)
+{
+    (void)a;
+    return text_or_empty(node_header(c->leaf, HEADER_NAME));
+}
+static const char *value_leaf_info(arena_t *a, const expand_context_t *c)
+{
+    (void)a;
+    return text_or_empty(node_header(c->leaf, HEADER_INFO));
+}
+static const char *value_leaf_path(arena_t *a, const expand_context_t *c)
+{
+    (void)a;
+    return text_or_empty(c->leaf ? c->leaf->path : NULL);
+}
+
+/* A file of the node being expanded: "" when there is no node. */
+static const char *node_file(arena_t *arena, const expand_context_t *context,
+                             const char *existing, const char *relative)
+{
+    if (existing)
+        return existing;
+    if (!context->node)
+        return "";
+    return arena_printf(arena, "%s/%s", context->node->path, relative);
+}
+
+static const char *value_rednode_conf(arena_t *a, const expand_context_t *c)
+{
+    return node_file(a, c, c->node ? c->node->config_file : NULL,
+                     NODE_CONFIG_FILE);
+}
+static const char *value_rednode_admin(arena_t *a, const expand_context_t *c)
+{
+    return node_file(a, c, c->node ? c->node->admin_file : NULL,
+                     NODE_ADMIN_FILE);
+}
+static const char *value_rednode_status(arena_t *a, const expand_context_t *c)
+{
+    return node_file(a, c, NULL, NODE_STATUS_FILE);
+}
+static const char *value_rednode_vardir(arena_t *a, const expand_context_t *c)
+{
+    return node_file(a, c, NULL, "var");
+}
+static const char *value_rednode_repodir(arena_t *a, const expand_context_t *c)
+{
+    return node_file(a, c, NULL, "etc/yum.repos.d");
+}
+static const char *value_rednode_lock(arena_t *a, const expand_context_t *c)
+{
+    return node_file(a, c, NULL, ".rednode.lock");
+}
+
+static const char *value_uid(arena_t *a, const expand_context_t *c)
+{
+    (void)c;
+    return arena_printf(a, "%u", (unsigned)getuid());
+}
+static const char *value_gid(arena_t *a, const expand_context_t *c)
+{
+    (void)c;
+    return arena_printf(a, "%u", (unsigned)getgid());
+}
+static const char *value_pid(arena_t *a, const expand_context_t *c)
+{
+    (void)c;
+    return arena_printf(a, "%ld", (long)getpid());
+}
+
+/* The caller's login name: the environment first (it is the caller's to
+ * set; redpak is never setuid), else the password database. */
+static const char *login_name(arena_t *arena, const char *variable)
+{
+    const char *name = getenv(variable);
+    if (name && *name)
+        return name;
+    struct passwd *entry = getpwuid(getuid());
+    if (entry && entry->pw_name)
+        return arena_strdup(arena, entry->pw_name);
+    return arena_printf(arena, "%u", (unsigned)getuid());
+}
+static const char *value_user(arena_t *a, const expand_context_t *c)
+{
+    (void)c;
+    return login_name(a, "USER");
+}
+static const char *value_logname(arena_t *a, const expand_context_t *c)
+{
+    (void)c;
+    return login_name(a, "LOGNAME");
+}
+
+static const char *value_hostname(arena_t *a, const expand_context_t *c)
+{
+    (void)c;
+    char name[256];
+    if (gethostname(name, sizeof name) < 0)
+        return "";
+    name[sizeof name - 1] = '\0';
+    return arena_strdup(a, name);
+}
+
+static const char *value_today(arena_t *a, const expand_context_t *c)
+{
+    (void)c;
+    time_t now = time(NULL);
+    struct tm local;
+    char day[16];
+    if (!localtime_r(&now, &local) ||
+        !strftime(day, sizeof day, "%Y-%m-%d", &local))
+        return "";
+    return arena_strdup(a, day);
+}
+
+/* A random (version 4) UUID, fresh at every use. */
+static const char *value_uuid(arena_t *a, const expand_context_t *c)
+{
+    (void)c;
+    unsigned char b[16];
+    size_t got = 0;
+    while (got < sizeof b) {
+        ssize_t n = getrandom(b + got, sizeof b - got, 0);
+        if (n < 0 && errno != EINTR)
+            fatal_errno(EXIT_SETUP, "cannot read random bytes");
+        if (n > 0)
+            got += (size_t)n;
+    }
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    return arena_printf(a,
+                        "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+                        "%02x%02x%02x%02x%02x%02x",
+                        b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8],
+                        b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+static const char *value_node_prefix(arena_t *a, const expand_context_t *c)
+{
+    (void)a, (void)c;
+    return NODE_PREFIX;
+}
+
+/* /proc/self/mounts escapes blanks and backslashes as \ooo. */
+static void mount_field_decode(char *field)
+{
+    char *out = field;
+    for (const char *in = field; *in; out++) {
+        if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] >= '0' &&
+            in[2] <= '7' && in[3] >= '0' && in[3] <= '7') {
+            *out = (char)((in[1] - '0') * 64 + (in[2] - '0') * 8 + in[3] - '0');
+            in += 4;
+        } else {
+            *out = *in++;
+        }
+    }
+    *out = '\0';
+}
+
+static const char *value_cgroups_mount_point(arena_t *a,
+                                             const expand_context_t *c)
+{
+    (void)c;
+    const char *forced = getenv("CGROUPS_MOUNT_POINT");
+    if (forced && *forced)
+        return forced;
+    const char *found = "/sys/fs/cgroup";
+    FILE *mounts = fopen("/proc/self/mounts", "re");
+    if (!mounts)
+        return found;
+    char line[4096], dir[4096], type[64];
+    while (fgets(line, sizeof line, mounts)) {
+        if (sscanf(line, "%*s %4095s %63s", dir, type) == 2 &&
+            strcmp(type, "cgroup2") == 0) {
+            mount_field_decode(dir);
+            found = arena_strdup(a, dir);
+            break;
+        }
+    }
+    fclose(mounts);
+    return found;
+}
+
+static const char *value_redpesk_version(arena_t *a, const expand_context_t *c)
+{
+    (void)a, (void)c;
+    return REDPAK_VERSION;
+}
+static const char *value_redpak_main(arena_t *a, const expand_context_t *c)
+{
+    (void)a, (void)c;
+    return node_main_file();
+}
+static const char *value_redpak_tmpl(arena_t *a, const expand_context_t *c)
+{
+    (void)a, (void)c;
+    return SYSCONFDIR "/redpak/templates.d";
+}
+
+static const struct predefined {
+    const char *name;
+    predefined_value_fn value;
+} predefined_names[] = {
+    {"NODE_ALIAS", value_node_alias},
+    {"NODE_NAME", value_node_name},
+    {"NODE_PATH", value_node_path},
+    {"NODE_INFO", value_node_info},
+    {"LEAF_ALIAS", value_leaf_alias},
+    {"LEAF_NAME", value_leaf_name},
+    {"LEAF_PATH", value_leaf_path},
+    {"LEAF_INFO", value_leaf_info},
+    {"UID", value_uid},
+    {"GID", value_gid},
+    {"PID", value_pid},
+    {"USER", value_user},
+    {"LOGNAME", value_logname},
+    {"HOSTNAME", value_hostname},
+    {"TODAY", value_today},
+    {"UUID", value_uuid},
+    {"NODE_PREFIX", value_node_prefix},
+    {"REDNODE_CONF", value_rednode_conf},
+    {"REDNODE_ADMIN", value_rednode_admin},
+    {"REDNODE_STATUS", value_rednode_status},
+    {"REDNODE_VARDIR", value_rednode_vardir},
+    {"REDNODE_REPODIR", value_rednode_repodir},
+    {"REDNODE_LOCK", value_rednode_lock},
+    {"CGROUPS_MOUNT_POINT", value_cgroups_mount_point},
+    {"REDPESK_VERSION", value_redpesk_version},
+    {"redpak_MAIN", value_redpak_main},
+    {"redpak_TMPL", value_redpak_tmpl},
+};
+#define PREDEFINED_COUNT (sizeof predefined_names / sizeof predefined_names[0])
+
+static const struct predefined *predefined_find(const char *name, size_t length)
+{
+    for (size_t i = 0; i < PREDEFINED_COUNT; i++)
+        if (strncmp(predefined_names[i].name, name, length) == 0 &&
+            predefined_names[i].name[length] == '\0')
+            return &predefined_names[i];
+    return NULL;
+}
+
+const char *expand_predefined(arena_t *arena, const expand_context_t *context,
+                              const char *name)
+{
+    const struct predefined *entry = predefined_find(name, strlen(name));
+    return entry ? entry->value(arena, context) : NULL;
+}
+
+/* ---- output buffer and errors ---------------------------------------- */
+
+static int expansion_error(expansion_t *x, size_t offset, const char *what)
+{
+    return error_at(x->err, x->pos, "%s at character %zu of '%s'", what,
+                    offset + 1, x->input);
+}
+
+static int expansion_append(expansion_t *x, const char *text, size_t length,
+                            size_t offset)
+{
+    if (length > EXPAND_MAX_LENGTH - x->length)
+        return expansion_error(x, offset, "expansion longer than "
+                               "EXPAND_MAX_LENGTH (4096 bytes)");
+    memcpy(x->buffer + x->length, text, length);
+    x->length += length;
+    return 0;
+}
+
+/* ---- $NAME and ${NAME} ----------------------------------------------- */
+
+static bool name_start(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+static bool name_char(char c)
+{
+    return name_start(c) || (c >= '0' && c <= '9');
+}
+
+static int expansion_variable(expansion_t *x, const char *name, size_t length,
+                              size_t offset)
+{
+    const struct predefined *entry = predefined_find(name, length);
+    const char *value;
+    if (entry) {
+        value = entry->value(x->arena, x->context);
+    } else {
+        char *key = arena_strndup(x->arena, name, length);
+        value = text_or_empty(getenv(key));
+    }
+    return expansion_append(x, value, strlen(value), offset);
+}
+
+/* `at` points at the `$` of `${`; returns the index after `}`. */
+static int expansion_braced(expansion_t *x, size_t at, size_t *next)
+{
+    const char *name = x->input + at + 2;
+    size_t length = 0;
+    while (name_char(name[length]))
+        length++;
+    if (name[length] != '}') {
+        const char *what = strchr(name, '}') ? "invalid name in '${...}'"
+                                             : "unterminated '${'";
+        return expansion_error(x, at, what);
+    }
+    if (length == 0 || !name_start(name[0]))
+        return expansion_error(x, at, "invalid name in '${...}'");
+    *next = at + 2 + length + 1;
+    return expansion_variable(x, name, length, at);
+}
+
+/* ---- $(command) ------------------------------------------------------ */
+
+static int command_scan(expansion_t *x, size_t at, size_t i, int depth,
+                        size_t *close);
+
+/* Skips a double-quoted word starting after its `"`; `$(` nests inside. */
+static int command_scan_quoted(expansion_t *x, size_t at, size_t i, int depth,
+                               size_t *end)
+{
+    const char *s = x->input;
+    for (; s[i]; i++) {
+        if (s[i] == '\\' && s[i + 1]) {
+            i++;
+        } else if (s[i] == '"') {
+            *end = i;
+            return 0;
+        } else if (s[i] == '$' && s[i + 1] == '(') {
+            if (command_scan(x, at, i + 2, depth + 1, &i) < 0)
+                return -1;
+        }
+    }
+    return expansion_error(x, at, "unterminated '$('");
+}
+
+/* Finds the `)` closing a command whose text starts at `i`, following the
+ * shell's quoting so `$(echo ")")` is one command. */
+static int command_scan(expansion_t *x, size_t at, size_t i, int depth,
+                        size_t *close)
+{
+    const char *s = x->input;
+    if (depth > EXPAND_MAX_DEPTH)
+        return expansion_error(x, at, "'$(' nested deeper than "
+                               "EXPAND_MAX_DEPTH (8 levels)");
+    for (; s[i]; i++) {
+        if (s[i] == '\\' && s[i + 1]) {
+            i++;
+        } else if (s[i] == '\'') {
+            const char *end = strchr(s + i + 1, '\'');
+            if (!end)
+                return expansion_error(x, at, "unterminated '$('");
+            i = (size_t)(end - s);
+        } else if (s[i] == '"') {
+            if (command_scan_quoted(x, at, i + 1, depth, &i) < 0)
+                return -1;
+        } else if (s[i] == '(') {
+            if (command_scan(x, at, i + 1, depth + 1, &i) < 0)
+                return -1;
+        } else if (s[i] == ')') {
+            *close = i;
+            return 0;
+        }
+    }
+    return expansion_error(x, at, "unterminated '$('");
+}
+
+/* The caller's environment with every predefined name set to its value. */
+static char **command_environment(expansion_t *x)
+{
+    size_t count = 0;
+    while (environ[count])
+        count++;
+    char **envp = arena_alloc(x->arena,
+                              (count + PREDEFINED_COUNT + 1) * sizeof *envp);
+    size_t used = 0;
+    for (size_t i = 0; i < count; i++) {
+        size_t length = strcspn(environ[i], "=");
+        if (!predefined_find(environ[i], length))
+            envp[used++] = environ[i];
+    }
+    for (size_t i = 0; i < PREDEFINED_COUNT; i++)
+        envp[used++] = arena_printf(x->arena, "%s=%s", predefined_names[i].name,
+                                    predefined_names[i].value(x->arena,
+                                                              x->context));
+    envp[used] = NULL;
+    return envp;
+}
+
+static int command_spawn(expansion_t *x, const char *command, pid_t *pid,
+                         int *output)
+{
+    int pipe_fds[2];
+    if (pipe2(pipe_fds, O_CLOEXEC) < 0)
+        return error_set_errno(x->err, errno, "cannot create a pipe");
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
+                                     O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+    char *argv[] = {EXPAND_SHELL, "-c", (char *)command, NULL};
+    int rc = posix_spawn(pid, EXPAND_SHELL, &actions, NULL, argv,
+                         command_environment(x));
+    posix_spawn_file_actions_destroy(&actions);
+    close(pipe_fds[1]);
+    if (rc != 0) {
+        close(pipe_fds[0]);
+        error_at(x->err, x->pos, "cannot run command '%s': %s", command,
+                 strerror(rc));
+        x->err->errnum = rc;
+        return -1;
+    }
+    *output = pipe_fds[0];
+    return 0;
+}
+
+/* Reads the command's output into the buffer; false when it did not fit. */
+static bool command_collect(expansion_t *x, int output)
+{
+    for (;;) {
+        size_t room = EXPAND_MAX_LENGTH - x->length;
+        char spill;
+        char *into = room ? x->buffer + x->length : &spill;
+        ssize_t n = read(output, into, room ? room : 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return true;
+        if (!room)
+            return false;
+        x->length += (size_t)n;
+    }
+}
+
+static int command_wait(expansion_t *x, pid_t pid, const char *command,
+                        size_t at, bool fitted)
+{
+    if (!fitted)
+        kill(pid, SIGKILL);
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return error_set_errno(x->err, errno, "cannot wait for '%s'",
+                                   command);
+    if (!fitted)
+        return expansion_error(x, at, "command output makes the expansion "
+                               "longer than EXPAND_MAX_LENGTH (4096 bytes)");
+    if (WIFSIGNALED(status))
+        return error_at(x->err, x->pos, "command '%s' killed by signal %d",
+                        command, WTERMSIG(status));
+    if (WEXITSTATUS(status) != 0)
+        return error_at(x->err, x->pos, "command '%s' failed (exit status %d)",
+                        command, WEXITSTATUS(status));
+    return 0;
+}
+
+static int expansion_command(expansion_t *x, size_t at, size_t *next)
+{
+    size_t close_at;
+    if (command_scan(x, at, at + 2, 1, &close_at) < 0)
+        return -1;
+    char *command = arena_strndup(x->arena, x->input + at + 2,
+                                  close_at - at - 2);
+    if (!x->context->allow_commands)
+        return error_at(x->err, x->pos, "command '%s' refused: commands are "
+                        "not allowed here", command);
+    pid_t pid;
+    int output;
+    if (command_spawn(x, command, &pid, &output) < 0)
+        return -1;
+    size_t start = x->length;
+    bool fitted = command_collect(x, output);
+    close(output);
+    if (command_wait(x, pid, command, at, fitted) < 0)
+        return -1;
+    if (memchr(x->buffer + start, '\0', x->length - start))
+        return error_at(x->err, x->pos, "command '%s' printed a NUL byte",
+                        command);
+    while (x->length > start && x->buffer[x->length - 1] == '\n')
+        x->length--;
+    *next = close_at + 1;
+    return 0;
+}
+
+/* ---- the pass -------------------------------------------------------- */
+
+/* Handles the `$` at `at`; `*next` is where scanning resumes. */
+static int expansion_dollar(expansion_t *x, size_t at, size_t *next)
+{
+    const char *s = x->input + at;
+    if (s[1] == '{')
+        return expansion_braced(x, at, next);
+    if (s[1] == '(')
+        return expansion_command(x, at, next);
+    if (!name_start(s[1])) {
+        *next = at + 1;
+        return expansion_append(x, "$", 1, at);
+    }
+    size_t length = 1;
+    while (name_char(s[1 + length]))
+        length++;
+    *next = at + 1 + length;
+    return expansion_variable(x, s + 1, length, at);
+}
+
+int expand_string(arena_t *arena, const expand_context_t *context,
+                  const char *input, const source_pos_t *pos, char **out,
+                  rp_error_t *err)
+{
+    if (!strchr(input, '$')) {
+        if (strlen(input) > EXPAND_MAX_LENGTH)
+            return error_at(err, pos, "value longer than EXPAND_MAX_LENGTH "
+                            "(4096 bytes)");
+        *out = arena_strdup(arena, input);
+        return 0;
+    }
+    expansion_t expansion = {.arena = arena, .context = context, .pos = pos,
+                             .input = input, .err = err};
+    expansion_t *x = &expansion;
+    for (size_t i = 0; input[i];) {
+        size_t next = i + 1;
+        int rc;
+        if (input[i] == '\\' && input[i + 1] == '$') {
+            rc = expansion_append(x, "$", 1, i);
+            next = i + 2;
+        } else if (input[i] == '$') {
+            rc = expansion_dollar(x, i, &next);
+        } else {
+            rc = expansion_append(x, input + i, 1, i);
+        }
+        if (rc < 0)
+            return -1;
+        i = next;
+    }
+    *out = arena_strndup(arena, x->buffer, x->length);
+    return 0;
+}
