@@ -3,7 +3,8 @@
 # when one is missing (a cached machine pays one dpkg-query).
 set -eu
 packages="gcc make musl-tools libyaml-dev librpm-dev libcmocka-dev rpm
-busybox-static bubblewrap hyperfine util-linux gnupg file perl"
+busybox-static bubblewrap hyperfine util-linux gnupg file perl
+qemu-system-x86 cpio xz-utils"
 missing=
 for package in $packages; do
     dpkg-query -W -f='${Status}\n' "$package" 2>/dev/null |
