@@ -37,65 +37,44 @@ typedef struct expansion {
 
 /* ---- predefined names ------------------------------------------------ */
 
-typedef const char *(*predefined_value_fn)(arena_t *arena,
-                                           const expand_context_t *context);
+typedef enum {
+    NAME_NODE_ALIAS, NAME_NODE_NAME, NAME_NODE_PATH, NAME_NODE_INFO,
+    NAME_LEAF_ALIAS, NAME_LEAF_NAME, NAME_LEAF_PATH, NAME_LEAF_INFO,
+    NAME_UID, NAME_GID, NAME_PID, NAME_USER, NAME_LOGNAME, NAME_HOSTNAME,
+    NAME_TODAY, NAME_UUID, NAME_NODE_PREFIX, NAME_REDNODE_CONF,
+    NAME_REDNODE_ADMIN, NAME_REDNODE_STATUS, NAME_REDNODE_VARDIR,
+    NAME_REDNODE_REPODIR, NAME_REDNODE_LOCK, NAME_CGROUPS_MOUNT_POINT,
+    NAME_REDPESK_VERSION, NAME_REDPAK_MAIN, NAME_REDPAK_TMPL, NAME_COUNT
+} predefined_name_t;
+
+static const char *const predefined_names[NAME_COUNT] = {
+    "NODE_ALIAS", "NODE_NAME", "NODE_PATH", "NODE_INFO",
+    "LEAF_ALIAS", "LEAF_NAME", "LEAF_PATH", "LEAF_INFO",
+    "UID", "GID", "PID", "USER", "LOGNAME", "HOSTNAME",
+    "TODAY", "UUID", "NODE_PREFIX", "REDNODE_CONF",
+    "REDNODE_ADMIN", "REDNODE_STATUS", "REDNODE_VARDIR",
+    "REDNODE_REPODIR", "REDNODE_LOCK", "CGROUPS_MOUNT_POINT",
+    "REDPESK_VERSION", "redpak_MAIN", "redpak_TMPL",
+};
 
 static const char *text_or_empty(const char *text)
 {
     return text ? text : "";
 }
 
-static const char *node_header(const node_t *node, int which)
+/* NODE_ALIAS..NODE_INFO of `node` (the same order serves LEAF_*). */
+static const char *node_value(const node_t *node, int offset)
 {
-    if (!node || !node->config)
-        return NULL;
+    if (!node)
+        return "";
+    if (offset == NAME_NODE_PATH)
+        return node->path;
+    if (!node->config)
+        return "";
     const config_string_t *headers[] = {&node->config->alias,
-                                        &node->config->name,
+                                        &node->config->name, NULL,
                                         &node->config->info};
-    return headers[which]->value;
-}
-
-enum { HEADER_ALIAS, HEADER_NAME, HEADER_INFO };
-
-static const char *value_node_alias(arena_t *a, const expand_context_t *c)
-{
-    (void)a;
-    return text_or_empty(node_header(c->node, HEADER_ALIAS));
-}
-static const char *value_node_name(arena_t *a, const expand_context_t *c)
-{
-    (void)a;
-    return text_or_empty(node_header(c->node, HEADER_NAME));
-}
-static const char *value_node_info(arena_t *a, const expand_context_t *c)
-{
-    (void)a;
-    return text_or_empty(node_header(c->node, HEADER_INFO));
-}
-static const char *value_node_path(arena_t *a, const expand_context_t *c)
-{
-    (void)a;
-    return text_or_empty(c->node ? c->node->path : NULL);
-}
-static const char *value_leaf_alias(arena_t *a, const expand_context_t *c)
-{
-    (void)a;
-    return text_or_empty(node_header(c->leaf, HEADER_ALIAS));
-}
-static const char *value_leaf_name(arena_t *a, const expand_context_t *c)
-{
-    (void)a;
-    return text_or_empty(node_header(c->leaf, HEADER_NAME));
-}
-static const char *value_leaf_info(arena_t *a, const expand_context_t *c)
-{
-    (void)a;
-    return text_or_empty(node_header(c->leaf, HEADER_INFO));
-}
-static const char *value_leaf_path(arena_t *a, const expand_context_t *c)
-{
-    (void)a;
-    return text_or_empty(c->leaf ? c->leaf->path : NULL);
+    return text_or_empty(headers[offset]->value);
 }
 
 /* A file of the node being expanded: "" when there is no node. */
@@ -107,49 +86,6 @@ static const char *node_file(arena_t *arena, const expand_context_t *context,
     if (!context->node)
         return "";
     return arena_printf(arena, "%s/%s", context->node->path, relative);
-}
-
-static const char *value_rednode_conf(arena_t *a, const expand_context_t *c)
-{
-    return node_file(a, c, c->node ? c->node->config_file : NULL,
-                     NODE_CONFIG_FILE);
-}
-static const char *value_rednode_admin(arena_t *a, const expand_context_t *c)
-{
-    return node_file(a, c, c->node ? c->node->admin_file : NULL,
-                     NODE_ADMIN_FILE);
-}
-static const char *value_rednode_status(arena_t *a, const expand_context_t *c)
-{
-    return node_file(a, c, NULL, NODE_STATUS_FILE);
-}
-static const char *value_rednode_vardir(arena_t *a, const expand_context_t *c)
-{
-    return node_file(a, c, NULL, "var");
-}
-static const char *value_rednode_repodir(arena_t *a, const expand_context_t *c)
-{
-    return node_file(a, c, NULL, "etc/yum.repos.d");
-}
-static const char *value_rednode_lock(arena_t *a, const expand_context_t *c)
-{
-    return node_file(a, c, NULL, ".rednode.lock");
-}
-
-static const char *value_uid(arena_t *a, const expand_context_t *c)
-{
-    (void)c;
-    return arena_printf(a, "%u", (unsigned)getuid());
-}
-static const char *value_gid(arena_t *a, const expand_context_t *c)
-{
-    (void)c;
-    return arena_printf(a, "%u", (unsigned)getgid());
-}
-static const char *value_pid(arena_t *a, const expand_context_t *c)
-{
-    (void)c;
-    return arena_printf(a, "%ld", (long)getpid());
 }
 
 /* The caller's login name: the environment first (it is the caller's to
@@ -164,43 +100,30 @@ static const char *login_name(arena_t *arena, const char *variable)
         return arena_strdup(arena, entry->pw_name);
     return arena_printf(arena, "%u", (unsigned)getuid());
 }
-static const char *value_user(arena_t *a, const expand_context_t *c)
-{
-    (void)c;
-    return login_name(a, "USER");
-}
-static const char *value_logname(arena_t *a, const expand_context_t *c)
-{
-    (void)c;
-    return login_name(a, "LOGNAME");
-}
 
-static const char *value_hostname(arena_t *a, const expand_context_t *c)
+static const char *host_name(arena_t *arena)
 {
-    (void)c;
     char name[256];
     if (gethostname(name, sizeof name) < 0)
         return "";
     name[sizeof name - 1] = '\0';
-    return arena_strdup(a, name);
+    return arena_strdup(arena, name);
 }
 
-static const char *value_today(arena_t *a, const expand_context_t *c)
+static const char *today(arena_t *arena)
 {
-    (void)c;
     time_t now = time(NULL);
     struct tm local;
     char day[16];
     if (!localtime_r(&now, &local) ||
         !strftime(day, sizeof day, "%Y-%m-%d", &local))
         return "";
-    return arena_strdup(a, day);
+    return arena_strdup(arena, day);
 }
 
 /* A random (version 4) UUID, fresh at every use. */
-static const char *value_uuid(arena_t *a, const expand_context_t *c)
+static const char *random_uuid(arena_t *arena)
 {
-    (void)c;
     unsigned char b[16];
     size_t got = 0;
     while (got < sizeof b) {
@@ -212,17 +135,11 @@ static const char *value_uuid(arena_t *a, const expand_context_t *c)
     }
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    return arena_printf(a,
+    return arena_printf(arena,
                         "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
                         "%02x%02x%02x%02x%02x%02x",
                         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8],
                         b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-}
-
-static const char *value_node_prefix(arena_t *a, const expand_context_t *c)
-{
-    (void)a, (void)c;
-    return NODE_PREFIX;
 }
 
 /* /proc/self/mounts escapes blanks and backslashes as \ooo. */
@@ -241,10 +158,9 @@ static void mount_field_decode(char *field)
     *out = '\0';
 }
 
-static const char *value_cgroups_mount_point(arena_t *a,
-                                             const expand_context_t *c)
+/* $CGROUPS_MOUNT_POINT, else the cgroup2 mount, else the usual place. */
+static const char *cgroups_mount_point(arena_t *arena)
 {
-    (void)c;
     const char *forced = getenv("CGROUPS_MOUNT_POINT");
     if (forced && *forced)
         return forced;
@@ -257,7 +173,7 @@ static const char *value_cgroups_mount_point(arena_t *a,
         if (sscanf(line, "%*s %4095s %63s", dir, type) == 2 &&
             strcmp(type, "cgroup2") == 0) {
             mount_field_decode(dir);
-            found = arena_strdup(a, dir);
+            found = arena_strdup(arena, dir);
             break;
         }
     }
@@ -265,70 +181,64 @@ static const char *value_cgroups_mount_point(arena_t *a,
     return found;
 }
 
-static const char *value_redpesk_version(arena_t *a, const expand_context_t *c)
+static const char *predefined_value(arena_t *arena,
+                                    const expand_context_t *context,
+                                    predefined_name_t name)
 {
-    (void)a, (void)c;
-    return REDPAK_VERSION;
-}
-static const char *value_redpak_main(arena_t *a, const expand_context_t *c)
-{
-    (void)a, (void)c;
-    return node_main_file();
-}
-static const char *value_redpak_tmpl(arena_t *a, const expand_context_t *c)
-{
-    (void)a, (void)c;
-    return SYSCONFDIR "/redpak/templates.d";
+    const node_t *node = context->node;
+    switch (name) {
+    case NAME_NODE_ALIAS: case NAME_NODE_NAME: case NAME_NODE_PATH:
+    case NAME_NODE_INFO:
+        return node_value(node, (int)(name - NAME_NODE_ALIAS));
+    case NAME_LEAF_ALIAS: case NAME_LEAF_NAME: case NAME_LEAF_PATH:
+    case NAME_LEAF_INFO:
+        return node_value(context->leaf, (int)(name - NAME_LEAF_ALIAS));
+    case NAME_UID: return arena_printf(arena, "%u", (unsigned)getuid());
+    case NAME_GID: return arena_printf(arena, "%u", (unsigned)getgid());
+    case NAME_PID: return arena_printf(arena, "%ld", (long)getpid());
+    case NAME_USER: return login_name(arena, "USER");
+    case NAME_LOGNAME: return login_name(arena, "LOGNAME");
+    case NAME_HOSTNAME: return host_name(arena);
+    case NAME_TODAY: return today(arena);
+    case NAME_UUID: return random_uuid(arena);
+    case NAME_NODE_PREFIX: return NODE_PREFIX;
+    case NAME_REDNODE_CONF:
+        return node_file(arena, context, node ? node->config_file : NULL,
+                         NODE_CONFIG_FILE);
+    case NAME_REDNODE_ADMIN:
+        return node_file(arena, context, node ? node->admin_file : NULL,
+                         NODE_ADMIN_FILE);
+    case NAME_REDNODE_STATUS:
+        return node_file(arena, context, NULL, NODE_STATUS_FILE);
+    case NAME_REDNODE_VARDIR: return node_file(arena, context, NULL, "var");
+    case NAME_REDNODE_REPODIR:
+        return node_file(arena, context, NULL, "etc/yum.repos.d");
+    case NAME_REDNODE_LOCK:
+        return node_file(arena, context, NULL, ".rednode.lock");
+    case NAME_CGROUPS_MOUNT_POINT: return cgroups_mount_point(arena);
+    case NAME_REDPESK_VERSION: return REDPAK_VERSION;
+    case NAME_REDPAK_MAIN: return node_main_file();
+    case NAME_REDPAK_TMPL: return SYSCONFDIR "/redpak/templates.d";
+    default: return "";
+    }
 }
 
-static const struct predefined {
-    const char *name;
-    predefined_value_fn value;
-} predefined_names[] = {
-    {"NODE_ALIAS", value_node_alias},
-    {"NODE_NAME", value_node_name},
-    {"NODE_PATH", value_node_path},
-    {"NODE_INFO", value_node_info},
-    {"LEAF_ALIAS", value_leaf_alias},
-    {"LEAF_NAME", value_leaf_name},
-    {"LEAF_PATH", value_leaf_path},
-    {"LEAF_INFO", value_leaf_info},
-    {"UID", value_uid},
-    {"GID", value_gid},
-    {"PID", value_pid},
-    {"USER", value_user},
-    {"LOGNAME", value_logname},
-    {"HOSTNAME", value_hostname},
-    {"TODAY", value_today},
-    {"UUID", value_uuid},
-    {"NODE_PREFIX", value_node_prefix},
-    {"REDNODE_CONF", value_rednode_conf},
-    {"REDNODE_ADMIN", value_rednode_admin},
-    {"REDNODE_STATUS", value_rednode_status},
-    {"REDNODE_VARDIR", value_rednode_vardir},
-    {"REDNODE_REPODIR", value_rednode_repodir},
-    {"REDNODE_LOCK", value_rednode_lock},
-    {"CGROUPS_MOUNT_POINT", value_cgroups_mount_point},
-    {"REDPESK_VERSION", value_redpesk_version},
-    {"redpak_MAIN", value_redpak_main},
-    {"redpak_TMPL", value_redpak_tmpl},
-};
-#define PREDEFINED_COUNT (sizeof predefined_names / sizeof predefined_names[0])
-
-static const struct predefined *predefined_find(const char *name, size_t length)
+/* Index in predefined_names, -1 if `name` (of `length` bytes) is not one. */
+static int predefined_find(const char *name, size_t length)
 {
-    for (size_t i = 0; i < PREDEFINED_COUNT; i++)
-        if (strncmp(predefined_names[i].name, name, length) == 0 &&
-            predefined_names[i].name[length] == '\0')
-            return &predefined_names[i];
-    return NULL;
+    for (int i = 0; i < NAME_COUNT; i++)
+        if (strncmp(predefined_names[i], name, length) == 0 &&
+            predefined_names[i][length] == '\0')
+            return i;
+    return -1;
 }
 
 const char *expand_predefined(arena_t *arena, const expand_context_t *context,
                               const char *name)
 {
-    const struct predefined *entry = predefined_find(name, strlen(name));
-    return entry ? entry->value(arena, context) : NULL;
+    int found = predefined_find(name, strlen(name));
+    return found < 0 ? NULL
+                     : predefined_value(arena, context, (predefined_name_t)found);
 }
 
 /* ---- output buffer and errors ---------------------------------------- */
@@ -365,10 +275,10 @@ static bool name_char(char c)
 static int expansion_variable(expansion_t *x, const char *name, size_t length,
                               size_t offset)
 {
-    const struct predefined *entry = predefined_find(name, length);
+    int found = predefined_find(name, length);
     const char *value;
-    if (entry) {
-        value = entry->value(x->arena, x->context);
+    if (found >= 0) {
+        value = predefined_value(x->arena, x->context, (predefined_name_t)found);
     } else {
         char *key = arena_strndup(x->arena, name, length);
         value = text_or_empty(getenv(key));
@@ -456,17 +366,17 @@ static char **command_environment(expansion_t *x)
     while (environ[count])
         count++;
     char **envp = arena_alloc(x->arena,
-                              (count + PREDEFINED_COUNT + 1) * sizeof *envp);
+                              (count + NAME_COUNT + 1) * sizeof *envp);
     size_t used = 0;
     for (size_t i = 0; i < count; i++) {
         size_t length = strcspn(environ[i], "=");
-        if (!predefined_find(environ[i], length))
+        if (predefined_find(environ[i], length) < 0)
             envp[used++] = environ[i];
     }
-    for (size_t i = 0; i < PREDEFINED_COUNT; i++)
-        envp[used++] = arena_printf(x->arena, "%s=%s", predefined_names[i].name,
-                                    predefined_names[i].value(x->arena,
-                                                              x->context));
+    for (int i = 0; i < NAME_COUNT; i++)
+        envp[used++] = arena_printf(x->arena, "%s=%s", predefined_names[i],
+                                    predefined_value(x->arena, x->context,
+                                                     (predefined_name_t)i));
     envp[used] = NULL;
     return envp;
 }
@@ -549,7 +459,7 @@ static int expansion_command(expansion_t *x, size_t at, size_t *next)
         return error_at(x->err, x->pos, "command '%s' refused: commands are "
                         "not allowed here", command);
     pid_t pid;
-    int output;
+    int output = -1;
     if (command_spawn(x, command, &pid, &output) < 0)
         return -1;
     size_t start = x->length;
@@ -617,5 +527,81 @@ int expand_string(arena_t *arena, const expand_context_t *context,
         i = next;
     }
     *out = arena_strndup(arena, x->buffer, x->length);
+    return 0;
+}
+
+/* ---- a whole configuration file -------------------------------------- */
+
+static int expand_field(arena_t *arena, const expand_context_t *context,
+                        const char **field, const source_pos_t *pos,
+                        rp_error_t *err)
+{
+    char *expanded;
+    if (!*field)
+        return 0;
+    if (expand_string(arena, context, *field, pos, &expanded, err) < 0)
+        return -1;
+    *field = expanded;
+    return 0;
+}
+
+static int expand_config_strings(arena_t *arena, const expand_context_t *context,
+                                 config_t *config, rp_error_t *err)
+{
+    config_string_t *strings[] = {
+        &config->path, &config->ldpath, &config->hostname, &config->chdir,
+        &config->set_user, &config->set_group, &config->cgrouproot,
+        &config->rpmdir, &config->persistdir, &config->cachedir};
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
+        if (expand_field(arena, context, &strings[i]->value, &strings[i]->pos,
+                         err) < 0)
+            return -1;
+    for (int k = 0; k < SHARE_COUNT; k++)
+        if (config->share[k].mode == SHARE_JOIN &&
+            expand_field(arena, context, &config->share[k].path,
+                         &config->share[k].pos, err) < 0)
+            return -1;
+    return 0;
+}
+
+/* Execfd commands are left to the shell that runs them, like Static
+ * values which are verbatim by definition. */
+static int expand_config_lists(arena_t *arena, const expand_context_t *context,
+                               config_t *config, rp_error_t *err)
+{
+    config_export_t *exports =
+        arena_alloc(arena, config->export_count * sizeof *exports + 1);
+    for (size_t i = 0; i < config->export_count; i++) {
+        exports[i] = config->exports[i];
+        if (expand_field(arena, context, &exports[i].mount, &exports[i].pos,
+                         err) < 0 ||
+            (exports[i].mode != EXPORT_EXECFD &&
+             expand_field(arena, context, &exports[i].path, &exports[i].pos,
+                          err) < 0))
+            return -1;
+    }
+    config_environ_t *environment =
+        arena_alloc(arena, config->environment_count * sizeof *environment + 1);
+    for (size_t i = 0; i < config->environment_count; i++) {
+        environment[i] = config->environment[i];
+        if (environment[i].mode == ENVIRON_DEFAULT &&
+            expand_field(arena, context, &environment[i].value,
+                         &environment[i].pos, err) < 0)
+            return -1;
+    }
+    config->exports = exports;
+    config->environment = environment;
+    return 0;
+}
+
+int expand_config(arena_t *arena, const expand_context_t *context,
+                  const config_t *config, config_t **out, rp_error_t *err)
+{
+    config_t *copy = arena_alloc(arena, sizeof *copy);
+    *copy = *config;
+    if (expand_config_strings(arena, context, copy, err) < 0 ||
+        expand_config_lists(arena, context, copy, err) < 0)
+        return -1;
+    *out = copy;
     return 0;
 }

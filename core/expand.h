@@ -30,4 +30,11 @@ int expand_string(arena_t *arena, const expand_context_t *context,
 const char *expand_predefined(arena_t *arena, const expand_context_t *context,
                               const char *name);
 
+/* A copy of `config` with its expandable strings expanded: export mounts
+ * and paths (not the command of an Execfd export), Default environ values,
+ * the config strings and share_* join paths. Headers, Static and Execfd
+ * values stay verbatim. Entries keep their `from`. */
+int expand_config(arena_t *arena, const expand_context_t *context,
+                  const config_t *config, config_t **out, rp_error_t *err);
+
 #endif
