@@ -6,6 +6,7 @@
 #define REDPAK_MERGE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "config.h"
@@ -21,5 +22,10 @@ typedef struct merge_options {
 int merge_chain(arena_t *arena, const node_chain_t *chain,
                 const merge_options_t *options, config_t **merged,
                 rp_error_t *err);
+
+/* The capabilities a merged configuration grants: its entries applied in
+ * order from nothing (`add: 0` drops, ALL covers every capability). Bit N
+ * is CAP_N. */
+uint64_t merge_capability_mask(const config_t *merged);
 
 #endif
