@@ -496,20 +496,24 @@ static bool path_list_has(const char *list, size_t list_length,
     return false;
 }
 
+static const config_string_t *path_field(const config_t *config, bool ldpath)
+{
+    return ldpath ? &config->ldpath : &config->path;
+}
+
 /* Components of every layer's value, leaf-most layer first, each once. */
 static void merge_path_list(merger_t *m, const layer_t *layers, size_t count,
-                            size_t field_offset, config_string_t *into)
+                            bool ldpath)
 {
+    config_string_t *into = (config_string_t *)path_field(m->merged, ldpath);
     size_t capacity = 1, used = 0;
     for (size_t i = 0; i < count; i++) {
-        const config_string_t *s =
-            (const void *)((const char *)layers[i].config + field_offset);
-        capacity += s->value ? strlen(s->value) + 1 : 0;
+        const char *value = path_field(layers[i].config, ldpath)->value;
+        capacity += value ? strlen(value) + 1 : 0;
     }
     char *joined = arena_alloc(m->arena, capacity);
     for (size_t i = count; i-- > 0;) {
-        const config_string_t *s =
-            (const void *)((const char *)layers[i].config + field_offset);
+        const config_string_t *s = path_field(layers[i].config, ldpath);
         if (!s->value)
             continue;
         if (!into->value)
@@ -604,8 +608,8 @@ int merge_chain(arena_t *arena, const node_chain_t *chain,
         if (merge_layer(m, &layers[i]) < 0)
             return -1;
     config_t *result = m->merged;
-    merge_path_list(m, layers, count, offsetof(config_t, path), &result->path);
-    merge_path_list(m, layers, count, offsetof(config_t, ldpath), &result->ldpath);
+    merge_path_list(m, layers, count, false);
+    merge_path_list(m, layers, count, true);
     merge_share_defaults(result);
     result->file = leaf->config_file;
     result->node_path = leaf->path;

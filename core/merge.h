@@ -1,7 +1,14 @@
 /* merge: the effective configuration of a redpath's leaf (SPEC §4, "Merge
- * across a redpath"): main.yaml, then each node root-most first, admin
- * files too in admin mode. Restrictions only tighten: a child that tries
- * to loosen one is an error naming both nodes. */
+ * across a redpath"). Files are applied as layers: main.yaml, the nodes'
+ * normal files root-most first, then (admin mode) their admin files
+ * root-most first, so an admin file outranks every normal file.
+ * Restrictions only tighten: a file is checked against the earlier files
+ * of its own kind (normal/admin; main.yaml gives defaults only), and a
+ * child that tries to loosen one is an error naming both nodes:
+ *   FILE:L:C: node 'b' (/n/a/b) cannot re-share net: ancestor 'a' (/n/a)
+ *   disabled it at /n/a/etc/redpak.yaml:5:14
+ * With `expand`, each file is expanded with its own node as NODE_* (the
+ * leaf for main.yaml) and the leaf as LEAF_*. */
 #ifndef REDPAK_MERGE_H
 #define REDPAK_MERGE_H
 

@@ -537,6 +537,9 @@ static void test_scalars_and_headers(void **state)
     assert_string_equal(merged->name.value, "the-b");
     assert_null(merged->info.value);
     assert_string_equal(merged->node_path, "/n/a/b");
+    /* An admin file outranks the normal files, a leaf-more one included. */
+    admin_of(f, 0, "config:\n  chdir: /admin\n");
+    assert_string_equal(merge_ok(f)->chdir.value, "/admin");
 }
 
 /* ---- expansion ---- */
