@@ -299,8 +299,12 @@ static int merge_rlimits(merger_t *m, const layer_t *layer, guard_t *guard)
     return 0;
 }
 
-static int merge_gpgcheck(merger_t *m, const layer_t *layer, guard_t *guard)
+/* Signature checking guards package installation, which is what admin
+ * files are for: one guard for both kinds, so no admin file can turn it
+ * off once a node's file turned it on. */
+static int merge_gpgcheck(merger_t *m, const layer_t *layer)
 {
+    guard_t *guard = layer->node ? &m->guards[GUARD_NORMAL] : NULL;
     const config_flag_t *flag = &layer->config->gpgcheck;
     if (flag->value == TRISTATE_UNSET)
         return 0;
@@ -582,7 +586,7 @@ static int merge_layer(merger_t *m, const layer_t *layer)
     if (merge_share(m, layer, guard) < 0 ||
         merge_capabilities(m, layer, guard) < 0 ||
         merge_rlimits(m, layer, guard) < 0 ||
-        merge_gpgcheck(m, layer, guard) < 0 ||
+        merge_gpgcheck(m, layer) < 0 ||
         merge_seccomp(m, layer, guard) < 0 || merge_exports(m, layer) < 0)
         return -1;
     merge_scalars(m->merged, layer->config);

@@ -3,7 +3,8 @@
  * normal files root-most first, then (admin mode) their admin files
  * root-most first, so an admin file outranks every normal file.
  * Restrictions only tighten: a file is checked against the earlier files
- * of its own kind (normal/admin; main.yaml gives defaults only), and a
+ * of its own kind (normal/admin; main.yaml gives defaults only; gpgcheck
+ * binds admin files to normal ones too), and a
  * child that tries to loosen one is an error naming both nodes:
  *   FILE:L:C: node 'b' (/n/a/b) cannot re-share net: ancestor 'a' (/n/a)
  *   disabled it at /n/a/etc/redpak.yaml:5:14

@@ -469,6 +469,14 @@ static void test_gpgcheck(void **state)
                      ANCESTOR_A " turned it on at " FILE_A ":4:13");
     chain_of(f, "config:\n  gpgcheck: true\n", 1, "config:\n  gpgcheck: false\n");
     assert_int_equal(merge_ok(f)->gpgcheck.value, TRISTATE_DISABLED);
+    /* Admin files (package installation) are bound by normal files here. */
+    chain_of(f, NULL, 2, "config:\n  gpgcheck: true\n", "");
+    admin_of(f, 1, "config:\n  gpgcheck: false\n");
+    assert_violation(merge_fails(f), "/n/a/b/etc/redpak-admin.yaml:4:13: ",
+                     NODE_B, "cannot turn gpgcheck off",
+                     ANCESTOR_A " turned it on at " FILE_A ":4:13");
+    admin_of(f, 1, "config:\n  gpgcheck: true\n");
+    assert_int_equal(merge_ok(f)->gpgcheck.value, TRISTATE_ENABLED);
 }
 
 /* ---- seccomp ---- */
