@@ -57,6 +57,16 @@ build/gen/embedded.c: scripts/embed.sh $(CONFIG_FILES)
 	@mkdir -p $(dir $@)
 	scripts/embed.sh $(CONFIG_FILES) > $@.tmp && mv $@.tmp $@
 
+# Syscall and errno names of core/seccomp.c, from the kernel headers; the
+# numbers come from the compiler's own headers (see the script).
+SYSCALL_HEADERS ?= $(wildcard /usr/include/asm-generic/unistd.h \
+	/usr/include/asm-generic/errno-base.h /usr/include/asm-generic/errno.h \
+	/usr/include/*/asm/unistd*.h /usr/include/asm/unistd*.h)
+build/gen/syscalls.h: scripts/gen-syscalls.sh
+	@mkdir -p $(dir $@)
+	scripts/gen-syscalls.sh $(SYSCALL_HEADERS) > $@.tmp && mv $@.tmp $@
+build/static/core/seccomp.o build/asan/core/seccomp.o: build/gen/syscalls.h
+
 build/static/gen/embedded.o: build/gen/embedded.c | $(DEPS)/.complete
 	@mkdir -p $(dir $@)
 	$(CC) $(REDPAK_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<

@@ -127,19 +127,32 @@ typedef enum {
     SECCOMP_ACTION_KILL
 } seccomp_action_t;
 
+/* Optional condition of a deny entry on one syscall argument. */
+typedef enum {
+    SECCOMP_ARG_NONE = 0, SECCOMP_ARG_EQUAL, /* argN: VALUE */
+    SECCOMP_ARG_HAS_BITS                     /* argN-has: FLAGS (all set) */
+} seccomp_arg_op_t;
+
 typedef struct config_seccomp_rule {
     const char *syscall;
-    seccomp_action_t action;
-    int errnum;
+    seccomp_action_t action; /* ALLOW for `allow`, ERRNO/KILL for `deny` */
+    int errnum;              /* 0: the policy's errno */
+    seccomp_arg_op_t arg_op;
+    int arg_index;           /* 0-5 */
+    uint64_t arg_value;
     source_pos_t pos;
     const struct config *from;
 } config_seccomp_rule_t;
 
 typedef struct config_seccomp {
     seccomp_action_t default_action;
-    int default_errnum;
+    int default_errnum; /* errno of errno actions; 0 means EPERM */
     config_seccomp_rule_t *rules;
     size_t rule_count;
+    /* Merged configuration only: the policy of each node that sets one,
+     * root-most first; they stack (core/seccomp.h). */
+    const struct config_seccomp **layers;
+    size_t layer_count;
     source_pos_t pos;
     const struct config *from;
 } config_seccomp_t;
