@@ -16,6 +16,7 @@ struct applet {
 
 /* Sorted by name. */
 static const struct applet applets[] = {
+    {"redcgroup", redcgroup_main},
     {"redmanager", redmanager_main},
 };
 
