@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdnoreturn.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -371,10 +372,10 @@ int cgroup_plan_apply(const cgroup_plan_t *plan, rp_error_t *err)
     return cgroup_create(plan->run, err);
 }
 
-static pid_t cgroup_clone(uint64_t flags)
+int cgroup_open(const char *dir, rp_error_t *err)
 {
-    return (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL,
-                          NULL, NULL, NULL);
+    int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    return fd >= 0 ? fd : error_set_errno(err, errno, "cannot open cgroup %s", dir);
 }
 
 /* Kernels without clone3 or CLONE_INTO_CGROUP, and directories that are
@@ -385,36 +386,45 @@ static bool cgroup_clone3_unsupported(int errnum)
            errnum == EBADF || errnum == EOPNOTSUPP;
 }
 
-pid_t cgroup_spawn(const char *dir, uint64_t clone_flags, rp_error_t *err)
+static noreturn void cgroup_enter_failed(int errnum)
 {
-    if (!dir) {
-        pid_t pid = cgroup_clone(clone_flags);
-        return pid < 0 ? error_set_errno(err, errno, "cannot clone") : pid;
+    rp_error_t err;
+    error_set_errno(&err, errnum, "cannot enter the node's cgroup");
+    error_print(&err);
+    _exit(EXIT_SETUP);
+}
+
+/* The child writes "0" (itself) to cgroup.procs. */
+static void cgroup_enter(int cgroup_fd)
+{
+    int fd = openat(cgroup_fd, "cgroup.procs", O_WRONLY | O_CREAT | O_CLOEXEC,
+                    0644);
+    if (fd < 0 || write(fd, "0", 1) != 1)
+        cgroup_enter_failed(errno);
+    if (close(fd) < 0)
+        cgroup_enter_failed(errno);
+}
+
+pid_t cgroup_spawn(int cgroup_fd, rp_error_t *err)
+{
+    pid_t pid = -1;
+    if (cgroup_fd >= 0) {
+        struct cgroup_clone_args args = {
+            .flags = CGROUP_CLONE_INTO_CGROUP,
+            .exit_signal = SIGCHLD,
+            .cgroup = (uint64_t)cgroup_fd,
+        };
+        pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+        if (pid >= 0)
+            return pid;
+        if (!cgroup_clone3_unsupported(errno))
+            return error_set_errno(err, errno, "cannot start the program in "
+                                   "its cgroup");
     }
-    int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return error_set_errno(err, errno, "cannot open cgroup %s", dir);
-    struct cgroup_clone_args args = {
-        .flags = clone_flags | CGROUP_CLONE_INTO_CGROUP,
-        .exit_signal = SIGCHLD,
-        .cgroup = (uint64_t)fd,
-    };
-    pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
-    int errnum = errno;
-    close(fd);
-    if (pid >= 0)
-        return pid;
-    if (!cgroup_clone3_unsupported(errnum))
-        return error_set_errno(err, errnum, "cannot clone into cgroup %s",
-                               dir);
-    pid = cgroup_clone(clone_flags);
+    pid = fork();
     if (pid < 0)
-        return error_set_errno(err, errno, "cannot clone");
-    if (pid == 0 && cgroup_write(dir, "cgroup.procs", "0", true) < 0) {
-        rp_error_t child;
-        error_set_errno(&child, errno, "cannot enter cgroup %s", dir);
-        error_print(&child);
-        _exit(EXIT_SETUP);
-    }
+        return error_set_errno(err, errno, "cannot fork");
+    if (pid == 0 && cgroup_fd >= 0)
+        cgroup_enter(cgroup_fd);
     return pid;
 }

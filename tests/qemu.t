@@ -25,7 +25,7 @@ kernel=$("$repo/scripts/qemu-kernel.sh") || { echo "Bail out! no kernel"; exit 1
 root=$scratch/root
 mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp"
 cp "$(command -v busybox)" "$root/bin/busybox"
-for applet in $(busybox --list); do
+for applet in $(busybox --list | grep -vx busybox); do
     ln -s busybox "$root/bin/$applet"
 done
 cp "$REDPAK" "$root/bin/redpak"

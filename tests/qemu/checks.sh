@@ -1,5 +1,6 @@
-# Checks run inside the qemu guest by /init (busybox sh). Every check is a
-# TAP line; tests/qemu.t relays them. Exit status: 0 when all passed.
+# Checks run inside the qemu guest by /init (busybox sh, root, only cgroup
+# v2 mounted, init in the root cgroup). Every check is a TAP line that
+# tests/qemu.t relays. Exit status: 0 when all passed.
 count=0
 failed=0
 ok() { # ok STATUS DESCRIPTION
@@ -11,13 +12,107 @@ is() { # is GOT EXPECTED DESCRIPTION
     [ "$1" = "$2" ]; ok $? "$3"
     [ "$1" = "$2" ] || echo "# got '$1', expected '$2'"
 }
+field() { # field FILE KEY: the value of "KEY N" in a flat-keyed file
+    sed -n "s/^$2 //p" "$1"
+}
+
+make_node() { # make_node DIR ALIAS CGROUPS-YAML
+    mkdir -p "$1/etc"
+    printf 'realpath: %s\nstate: Enable\ntimestamp: 0\ninfo: qemu\n' "$1" \
+        > "$1/.rednode.yaml"
+    printf 'headers:\n  alias: %s\nconfig:\n  cgroups:\n%s\n' "$2" "$3" \
+        > "$1/etc/redpak.yaml"
+}
 
 cgroot=/sys/fs/cgroup
 grep -q ' /sys/fs/cgroup cgroup2 ' /proc/mounts
 ok $? "cgroup v2 is mounted at /sys/fs/cgroup"
-echo '+cpu +memory +pids' > $cgroot/cgroup.subtree_control
+is "$(grep -c ' cgroup ' /proc/mounts)" 0 "no cgroup v1 hierarchy"
+
+nodes=/srv/nodes
+make_node $nodes/top top '    pids:
+      max: 12
+    mem:
+      max: 64M'
+make_node $nodes/top/child child '    pids:
+      max: 1000
+    cpu:
+      weight: 50'
+make_node $nodes/top/hog hog '    mem:
+      max: 16M
+      swap_max: 0'
+
+# redcgroup apply on a real kernel: nested cgroups, limits written.
+redcgroup -r $nodes/top/child apply
+ok $? "redcgroup apply creates the chain's cgroups"
+top=$(echo $cgroot/redpak-top-*)
+child=$(echo "$top"/redpak-child-*)
+is "$(cat "$top/pids.max") $(cat "$top/memory.max")" "12 67108864" \
+    "the parent's limits are in the kernel"
+is "$(cat "$child/pids.max") $(cat "$child/cpu.weight")" "1000 50" \
+    "the child's limits are in the kernel, nested under the parent"
+is "$(cat "$top/cgroup.subtree_control")" "cpu pids" \
+    "the parent delegates only what the child needs"
 is "$(cat $cgroot/cgroup.subtree_control)" "cpu memory pids" \
-    "root cgroup delegates cpu, memory and pids"
+    "the root delegates what the chain needs"
+
+# A parent's pids.max bounds a child whose own limit is higher: a fork
+# loop in the child's run cgroup stops at the parent's 12 (the shell
+# and 11 children; the shell then exits on "can't fork").
+sh -c "echo 0 > $child/run/cgroup.procs
+       i=0; while [ \$i -lt 50 ]; do sleep 60 & i=\$((i + 1)); done" 2>/dev/null
+is "$?|$(cat "$child/pids.current")" "2|11" \
+    "the fork loop is stopped at the parent's limit (12 < child's 1000)"
+[ "$(field "$top/pids.events" max)" -ge 1 ]
+ok $? "the parent's pids.events counts the refused forks"
+redcgroup -r $nodes/top/child stat > /tmp/stat
+grep -q "^$nodes/top/child memory.current=[0-9]* pids.current=11 cpu.usage_usec=[0-9]*$" /tmp/stat
+ok $? "redcgroup stat reports the child's usage"
+is "$(redcgroup -r $nodes/top/child procs | wc -l)" 11 \
+    "redcgroup procs lists the 11 processes"
+redcgroup -r $nodes/top/child kill
+ok $? "redcgroup kill"
+sleep 1
+is "$(cat "$child/pids.current")" 0 "kill emptied the cgroup (cgroup.kill)"
+
+# freeze and thaw a running program.
+sh -c "echo 0 > $child/run/cgroup.procs
+       while :; do echo x >> /tmp/ticks; sleep 0.1; done" &
+runner=$!
+sleep 1
+redcgroup -r $nodes/top/child freeze
+ok $? "redcgroup freeze"
+is "$(field "$child/cgroup.events" frozen)" 1 "the kernel reports the cgroup frozen"
+before=$(wc -l < /tmp/ticks); sleep 1; after=$(wc -l < /tmp/ticks)
+is "$after" "$before" "a frozen program makes no progress"
+redcgroup -r $nodes/top/child thaw
+sleep 1
+[ "$(wc -l < /tmp/ticks)" -gt "$after" ]
+ok $? "a thawed program runs again"
+redcgroup -r $nodes/top/child kill
+wait $runner
+is "$?" 137 "kill ends the program with SIGKILL"
+
+# memory.max: a hog is OOM-killed inside its node only.
+redcgroup -r $nodes/top/hog apply
+hog=$(echo "$top"/redpak-hog-*)
+sh -c "echo 0 > $hog/run/cgroup.procs
+       x=\$(head -c 50000000 /dev/zero | tr '\\0' a); echo survived" \
+    > /tmp/hog.out 2>&1
+status=$?
+[ "$status" -ne 0 ] && ! grep -q survived /tmp/hog.out
+ok $? "the memory hog does not survive (exit $status)"
+[ "$(field "$hog/memory.events" oom_kill)" -ge 1 ]
+ok $? "memory.events counts the OOM kill in the hog's node"
+is "$(field "$child/memory.events" oom_kill)" 0 "a sibling node saw no OOM kill"
+
+# clean removes the now empty cgroups, deepest first.
+redcgroup -r $nodes/top/child clean > /tmp/clean
+is "$(tr '\n' ' ' < /tmp/clean)" "removed $child/run removed $child kept $top " \
+    "redcgroup clean removes the child's cgroups, keeps the busy parent"
+redcgroup -r $nodes/top/hog clean > /dev/null
+[ ! -e "$top" ]
+ok $? "cleaning the last node removes the parent's cgroup too"
 
 echo "# guest: $count checks, $failed failed"
 [ "$failed" -eq 0 ]

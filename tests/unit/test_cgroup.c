@@ -291,21 +291,40 @@ static void test_apply_fails_closed(void **state)
     assert_null(cgroup_read(f->arena, f->tree, "cgroup.subtree_control"));
 }
 
+static void assert_child_exits(pid_t pid, int code)
+{
+    int status;
+    assert_true(pid > 0);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), code);
+}
+
 /* Not a real cgroup: clone3 refuses the directory, so the child writes
  * itself ("0", as the kernel expects) into cgroup.procs. */
 static void test_spawn_fallback(void **state)
 {
     fixture_t *f = *state;
     rp_error_t err;
-    pid_t pid = cgroup_spawn(f->tree, 0, &err);
+    int fd = cgroup_open(f->tree, &err);
+    assert_true(fd >= 0);
+    pid_t pid = cgroup_spawn(fd, &err);
     if (pid == 0)
         _exit(7);
-    assert_true(pid > 0);
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 7);
+    close(fd);
+    assert_child_exits(pid, 7);
     assert_string_equal(cgroup_read(f->arena, f->tree, "cgroup.procs"), "0");
+}
+
+static void test_spawn_without_cgroup(void **state)
+{
+    fixture_t *f = *state;
+    rp_error_t err;
+    pid_t pid = cgroup_spawn(-1, &err);
+    if (pid == 0)
+        _exit(3);
+    assert_child_exits(pid, 3);
+    assert_null(cgroup_read(f->arena, f->tree, "cgroup.procs"));
 }
 
 static void test_spawn_refused(void **state)
@@ -313,8 +332,18 @@ static void test_spawn_refused(void **state)
     fixture_t *f = *state;
     rp_error_t err;
     char *missing = arena_printf(f->arena, "%s/missing", f->tree);
-    assert_int_equal(cgroup_spawn(missing, 0, &err), -1);
+    assert_int_equal(cgroup_open(missing, &err), -1);
     assert_non_null(strstr(err.message, "cannot open cgroup"));
+    /* A cgroup.procs that cannot be written (a directory, so even root
+     * fails): the child says why and exits EXIT_SETUP. */
+    char *procs = arena_printf(f->arena, "%s/cgroup.procs", f->tree);
+    assert_int_equal(mkdir(procs, 0755), 0);
+    int fd = cgroup_open(f->tree, &err);
+    pid_t pid = cgroup_spawn(fd, &err);
+    if (pid == 0)
+        _exit(0);
+    close(fd);
+    assert_child_exits(pid, 125);
 }
 
 int main(void)
@@ -341,6 +370,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_apply_fails_closed,
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_spawn_fallback,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_spawn_without_cgroup,
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_spawn_refused,
                                         fixture_setup, fixture_teardown),
