@@ -109,6 +109,13 @@ int cgroup_plan_build(arena_t *arena, const node_chain_t *chain,
     return 0;
 }
 
+static char *path_trim_slashes(char *path)
+{
+    for (size_t end = strlen(path); end > 1 && path[end - 1] == '/'; end--)
+        path[end - 1] = '\0';
+    return path;
+}
+
 /* /proc/self/mounts escapes blanks and backslashes as \ooo. */
 static void mounts_unescape(char *field)
 {
@@ -129,7 +136,7 @@ char *cgroup_mount_point(arena_t *arena, rp_error_t *err)
 {
     const char *forced = getenv("CGROUPS_MOUNT_POINT");
     if (forced && *forced)
-        return arena_strdup(arena, forced);
+        return path_trim_slashes(arena_strdup(arena, forced));
     FILE *mounts = fopen("/proc/self/mounts", "re");
     if (!mounts)
         return error_set_errno(err, errno, "cannot read /proc/self/mounts"),
@@ -177,20 +184,16 @@ static bool path_has_dot_dot(const char *path)
     return false;
 }
 
-/* A directory under the mount point, or a cgroup path relative to it. */
+/* A directory under the mount point (which has no trailing slash), or
+ * a cgroup path relative to it. */
 static char *cgroup_root_dir(arena_t *arena, const char *mount,
                              const char *path)
 {
     size_t length = strlen(mount);
-    while (length > 1 && mount[length - 1] == '/')
-        length--;
-    char *dir = strncmp(path, mount, length) == 0 &&
-                        (path[length] == '/' || path[length] == '\0')
-                    ? arena_strdup(arena, path)
-                    : arena_printf(arena, "%.*s%s", (int)length, mount, path);
-    for (size_t end = strlen(dir); end > 1 && dir[end - 1] == '/'; end--)
-        dir[end - 1] = '\0';
-    return dir;
+    bool under_mount = strncmp(path, mount, length) == 0 &&
+                       (path[length] == '/' || path[length] == '\0');
+    return path_trim_slashes(under_mount ? arena_strdup(arena, path)
+                                         : arena_printf(arena, "%s%s", mount, path));
 }
 
 int cgroup_plan_locate(arena_t *arena, cgroup_plan_t *plan,
