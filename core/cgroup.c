@@ -103,8 +103,7 @@ int cgroup_plan_build(arena_t *arena, const node_chain_t *chain,
         if (strlen(target->name) > NAME_MAX)
             return error_at(err, &target->node->config->alias.pos,
                             "alias too long for a cgroup name");
-        for (int key = 0; key < CGROUP_KEY_COUNT; key++)
-            plan->limited |= target->values[key].value != NULL;
+        plan->limited |= target->controllers != 0; /* every key has one */
     }
     return 0;
 }
