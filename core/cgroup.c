@@ -120,9 +120,9 @@ static void mounts_unescape(char *field)
 {
     char *out = field;
     for (char *in = field; *in; out++) {
-        if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] && in[3]) {
-            *out = (char)(((in[1] - '0') << 6) | ((in[2] - '0') << 3) |
-                          (in[3] - '0'));
+        if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] >= '0' &&
+            in[2] <= '7' && in[3] >= '0' && in[3] <= '7') {
+            *out = (char)((in[1] - '0') * 64 + (in[2] - '0') * 8 + in[3] - '0');
             in += 4;
         } else {
             *out = *in++;

@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
+
 extern char **environ;
 
 #define EXPAND_SHELL "/bin/sh"
@@ -142,43 +144,12 @@ static const char *random_uuid(arena_t *arena)
                         b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
-/* /proc/self/mounts escapes blanks and backslashes as \ooo. */
-static void mount_field_decode(char *field)
-{
-    char *out = field;
-    for (const char *in = field; *in; out++) {
-        if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] >= '0' &&
-            in[2] <= '7' && in[3] >= '0' && in[3] <= '7') {
-            *out = (char)((in[1] - '0') * 64 + (in[2] - '0') * 8 + in[3] - '0');
-            in += 4;
-        } else {
-            *out = *in++;
-        }
-    }
-    *out = '\0';
-}
-
 /* $CGROUPS_MOUNT_POINT, else the cgroup2 mount, else the usual place. */
 static const char *cgroups_mount_point(arena_t *arena)
 {
-    const char *forced = getenv("CGROUPS_MOUNT_POINT");
-    if (forced && *forced)
-        return forced;
-    const char *found = "/sys/fs/cgroup";
-    FILE *mounts = fopen("/proc/self/mounts", "re");
-    if (!mounts)
-        return found;
-    char line[4096], dir[4096], type[64];
-    while (fgets(line, sizeof line, mounts)) {
-        if (sscanf(line, "%*s %4095s %63s", dir, type) == 2 &&
-            strcmp(type, "cgroup2") == 0) {
-            mount_field_decode(dir);
-            found = arena_strdup(arena, dir);
-            break;
-        }
-    }
-    fclose(mounts);
-    return found;
+    rp_error_t ignored;
+    const char *found = cgroup_mount_point(arena, &ignored);
+    return found ? found : "/sys/fs/cgroup";
 }
 
 static const char *predefined_value(arena_t *arena,

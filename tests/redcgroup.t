@@ -87,7 +87,7 @@ make_node "$nodes/a/bad" bad '    pids:
 fake_tree "cpuset cpu io memory pids"
 output=$($REDPAK redcgroup -r "$nodes/a/bad" apply 2>&1); status=$?
 is "$status" 1 "a bad value is refused (exit 1)"
-is "$output" "redcgroup: $nodes/a/bad/etc/redpak.yaml:7:13: invalid cgroups.mem.high '10Q': expected bytes with an optional K, M, G or T suffix, or max" \
+is "$output" "redcgroup: $nodes/a/bad/etc/redpak.yaml:8:13: invalid cgroups.mem.high '10Q': expected bytes with an optional K, M, G or T suffix, or max" \
     "the error names file:line:column, the key and the accepted form"
 is "$(find "$CGROUPS_MOUNT_POINT" -mindepth 2 | wc -l)|$(cat "$CGROUPS_MOUNT_POINT/test/cgroup.subtree_control")" \
     "3|" "nothing is written when one value is bad (not even the valid ones)"
@@ -179,7 +179,7 @@ like "$($REDPAK redcgroup -r "$nodes/a/b" show)" "root $CGROUPS_MOUNT_POINT/test
 " "cgrouproot may be a directory under the mount point"
 printf 'headers:\n  alias: main\nconfig:\n  cgrouproot: /test/../x\n' > "$REDPAK_MAIN"
 output=$($REDPAK redcgroup -r "$nodes/a/b" show 2>&1); status=$?
-like "$status|$output" "^1\|redcgroup: $REDPAK_MAIN:3:[0-9]+: cgrouproot '/test/../x' must be an absolute path without '..'" \
+like "$status|$output" "^1\|redcgroup: $REDPAK_MAIN:4:15: cgrouproot '/test/../x' must be an absolute path without '..'" \
     "a cgrouproot with .. is refused"
 # Without cgrouproot: the caller's own cgroup.
 printf 'headers:\n  alias: main\n' > "$REDPAK_MAIN"
