@@ -18,6 +18,7 @@ struct applet {
 static const struct applet applets[] = {
     {"redcgroup", redcgroup_main},
     {"redmanager", redmanager_main},
+    {"redwrap", redwrap_main},
 };
 
 static const struct applet *applet_find(const char *name)

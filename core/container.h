@@ -1,0 +1,26 @@
+/* container: the executor of a plan (SPEC §5). Follows core/plan.h step
+ * by step, decides nothing.
+ *
+ * Processes: redwrap itself (the monitor: holds Lock files, forwards
+ * SIGTERM/SIGINT/SIGHUP, returns the status) and one child that builds
+ * the root. With a new pid namespace that child is pid 1: it forks the
+ * program, reaps zombies and forwards signals; otherwise it becomes the
+ * program. Never more than two redwrap processes.
+ *
+ * Order on the host: prepare (resolve sources, run Execfd commands, take
+ * locks, open namespace files), join namespaces, unshare, uid/gid maps.
+ * In the child: mounts, pivot_root, hostname, loopback. Before exec:
+ * session, ids, rlimits, umask, chdir, capabilities, no-new-privs, then
+ * seccomp last. */
+#ifndef REDPAK_CONTAINER_H
+#define REDPAK_CONTAINER_H
+
+#include "arena.h"
+#include "plan.h"
+
+/* Run the plan's program; returns redwrap's exit status: the program's,
+ * 128+N when it was killed by signal N, EXIT_SETUP (a message was
+ * printed), EXIT_CANNOT_EXEC or EXIT_NOT_FOUND. */
+int container_run(arena_t *arena, const plan_t *plan);
+
+#endif
