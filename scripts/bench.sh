@@ -1,0 +1,110 @@
+#!/bin/sh
+# Benchmark (SPEC §8): start and exit of /bin/true in a 3-node chain with
+# 25 exports, redwrap against Debian's bwrap doing the same mounts and
+# namespaces, and /bin/true alone, in the same run (hyperfine); then the
+# peak resident memory (VmHWM) of each redwrap process.
+#
+#   scripts/bench.sh [REDPAK]     default: ./redpak (the static binary)
+#   RUNS=300 to change the number of runs.
+set -eu
+redpak=$(realpath "${1:-./redpak}")
+runs=${RUNS:-300}
+for tool in hyperfine bwrap; do
+    command -v $tool >/dev/null || { echo "bench: needs $tool" >&2; exit 1; }
+done
+work=$(mktemp -d "${TMPDIR:-/tmp}/redpak-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+chmod 755 "$work"
+
+node() { # node DIR ALIAS < EXPORTS
+    mkdir -p "$1/etc" "$1/usr" "$1/var" "$1/private"
+    printf 'realpath: %s\nstate: Enable\ntimestamp: 0\ninfo: bench\n' "$1" \
+        > "$1/.rednode.yaml"
+    { printf 'headers:\n  alias: %s\nconfig:\n  share_time: Enabled\nexports:\n' "$2"
+      cat; } > "$1/etc/redpak.yaml"
+}
+root=$work/root mid=$work/root/mid leaf=$work/root/mid/leaf
+printf 'headers:\n  alias: main\n' > "$work/main.yaml"
+export REDPAK_MAIN="$work/main.yaml"
+
+# 25 exports: 14 in the root node, 6 in mid, 5 in the leaf.
+node "$root" root <<EOF
+  - {mode: Restricted, mount: /usr, path: /usr}
+  - {mode: Symlink, mount: /bin, path: usr/bin}
+  - {mode: Symlink, mount: /sbin, path: usr/sbin}
+  - {mode: Symlink, mount: /lib, path: usr/lib}
+  - {mode: Symlink, mount: /lib64, path: usr/lib64}
+  - {mode: Procfs, mount: /proc}
+  - {mode: Devfs, mount: /dev}
+  - {mode: Tmpfs, mount: /tmp}
+  - {mode: RestrictedFile, mount: /etc/passwd, path: /etc/passwd}
+  - {mode: RestrictedFile, mount: /etc/group, path: /etc/group}
+  - {mode: RestrictedFile, mount: /etc/hosts, path: /etc/hosts}
+  - {mode: RestrictedFile, mount: /etc/nsswitch.conf, path: /etc/nsswitch.conf}
+  - {mode: RestrictedFile, mount: /etc/os-release, path: /etc/os-release}
+  - {mode: Restricted, mount: /nodes/root/usr, path: $root/usr}
+EOF
+node "$mid" mid <<EOF
+  - {mode: Restricted, mount: /nodes/mid/usr, path: $mid/usr}
+  - {mode: Public, mount: /nodes/mid/var, path: $mid/var}
+  - {mode: Restricted, mount: /nodes/mid/etc, path: $mid/etc}
+  - {mode: Tmpfs, mount: /run}
+  - {mode: Mqueue, mount: /dev/mqueue}
+  - {mode: Anonymous, mount: /home}
+EOF
+node "$leaf" leaf <<EOF
+  - {mode: Restricted, mount: /nodes/leaf/usr, path: $leaf/usr}
+  - {mode: Public, mount: /nodes/leaf/var, path: $leaf/var}
+  - {mode: Private, mount: /nodes/leaf/private, path: $leaf/private}
+  - {mode: Restricted, mount: /nodes/leaf/etc, path: $leaf/etc}
+  - {mode: Tmpfs, mount: /var/tmp}
+EOF
+
+redwrap="$redpak redwrap -r $leaf /bin/true"
+# The same mounts and namespaces (bwrap has no time namespace: shared in
+# both). bwrap sorts nothing, so parents come first here by hand.
+bwrap="bwrap --unshare-all --new-session --die-with-parent --cap-drop ALL
+ --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/sbin /sbin
+ --symlink usr/lib /lib --symlink usr/lib64 /lib64 --proc /proc --dev /dev
+ --tmpfs /tmp --tmpfs /run --tmpfs /home
+ --ro-bind /etc/passwd /etc/passwd --ro-bind /etc/group /etc/group
+ --ro-bind /etc/hosts /etc/hosts --ro-bind /etc/nsswitch.conf /etc/nsswitch.conf
+ --ro-bind /etc/os-release /etc/os-release
+ --mqueue /dev/mqueue --tmpfs /var/tmp
+ --ro-bind $root/usr /nodes/root/usr
+ --ro-bind $mid/usr /nodes/mid/usr --bind $mid/var /nodes/mid/var
+ --ro-bind $mid/etc /nodes/mid/etc
+ --ro-bind $leaf/usr /nodes/leaf/usr --bind $leaf/var /nodes/leaf/var
+ --bind $leaf/private /nodes/leaf/private --ro-bind $leaf/etc /nodes/leaf/etc
+ /bin/true"
+bwrap=$(echo $bwrap)
+
+$redwrap || { echo "bench: redwrap cannot run the benchmark node" >&2; exit 1; }
+$bwrap || { echo "bench: bwrap cannot run the benchmark command" >&2; exit 1; }
+mounts=$($redpak redwrap -r "$leaf" --dump-only /bin/true | grep -c '^mount ')
+echo "redwrap plan: $mounts mounts (25 exports + node-configuration guards)"
+
+hyperfine -N --warmup 20 --runs "$runs" --export-json "$work/times.json" \
+    -n redwrap "$redwrap" -n bwrap "$bwrap" -n true /bin/true
+
+median() { # median NAME
+    python3 -c 'import json,sys,statistics
+r={x["command"]:x for x in json.load(open(sys.argv[1]))["results"]}
+print("%.3f" % (statistics.median(r[sys.argv[2]]["times"]) * 1000))' "$work/times.json" "$1"
+}
+redwrap_ms=$(median redwrap) bwrap_ms=$(median bwrap) true_ms=$(median true)
+ratio=$(python3 -c "print('%.2f' % ($redwrap_ms / $bwrap_ms))")
+echo "median ms: redwrap $redwrap_ms  bwrap $bwrap_ms  /bin/true $true_ms"
+echo "ratio redwrap/bwrap: $ratio (target <= 0.70)"
+
+# Peak RSS: VmHWM of the monitor and of pid 1, read while the program
+# (a sleep) still runs, so both have finished all their setup.
+$redpak redwrap -r "$leaf" /bin/sleep 1 &
+monitor=$!
+sleep 0.5
+init=$(cat /proc/$monitor/task/$monitor/children | cut -d' ' -f1)
+hwm() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/$1/status; }
+monitor_kb=$(hwm $monitor) init_kb=$(hwm $init)
+wait $monitor
+echo "peak RSS (VmHWM): monitor ${monitor_kb} KiB, pid 1 ${init_kb} KiB (target <= 1024 KiB each)"
+echo "binary: $(stat -c %s "$redpak") bytes"

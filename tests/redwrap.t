@@ -1,0 +1,269 @@
+#!/bin/sh
+# redwrap: running programs inside nodes, as root. Node trees are written
+# by hand (YAML + status files) under $scratch; the programs are Debian's
+# static busybox and tests/helpers/probe.c.
+. "$(dirname "$0")/lib/tap.sh"
+. "$TESTS_DIR/lib/redwrap.sh"
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "1..0 # SKIP needs root (the unprivileged path is redwrap-user.t)"
+    exit 0
+fi
+
+# ---- command line ----
+out=$("$REDPAK" redwrap --help); st=$?
+is "$st" 0 "--help exits 0"
+like "$out" "125 redwrap failed" "--help documents exit codes"
+"$REDPAK" redwrap /bin/true 2>/dev/null
+is $? 2 "missing --redpath is a usage error"
+out=$("$REDPAK" redwrap -r "$scratch/none" /bin/true 2>&1); st=$?
+is "$st" 125 "missing node exits 125"
+
+# ---- tree: root (base) -> mid -> leaf ----
+make_base "$scratch/root"
+mkdir -p "$scratch/root/pub" "$scratch/root/ro" "$scratch/root/priv" \
+    "$scratch/root/privro"
+echo public > "$scratch/root/pub/file"
+echo restricted > "$scratch/root/ro/file"
+echo secret > "$scratch/root/priv/file"
+echo secret-ro > "$scratch/root/privro/file"
+echo pubfile > "$scratch/root/pubfile"
+echo rofile > "$scratch/root/rofile"
+echo privfile > "$scratch/root/privfile"
+echo lockdata > "$scratch/lockfile"
+root_exports="$(base_exports "$scratch/root")
+  - {mode: Public, mount: /pub, path: $scratch/root/pub}
+  - {mode: Restricted, mount: /ro, path: $scratch/root/ro}
+  - {mode: Private, mount: /priv, path: $scratch/root/priv}
+  - {mode: PrivateRestricted, mount: /privro, path: $scratch/root/privro}
+  - {mode: PublicFile, mount: /etc/pubfile, path: $scratch/root/pubfile}
+  - {mode: RestrictedFile, mount: /etc/rofile, path: $scratch/root/rofile}
+  - {mode: PrivateFile, mount: /etc/privfile, path: $scratch/root/privfile}
+  - {mode: Anonymous, mount: /anon}
+  - {mode: Mqueue, mount: /dev/mqueue}
+  - {mode: Symlink, mount: /link, path: /ro/file}
+  - {mode: Execfd, mount: /etc/execfd, path: echo from-host-\$((6*7))}
+  - {mode: Lock, mount: /run/lock, path: $scratch/lockfile}"
+make_node "$scratch/root" base Enable <<EOF
+headers:
+  alias: base
+config:
+  hostname: redbox
+environ:
+  - {mode: Static, key: STATIC_VAR, value: '\$NOT_EXPANDED'}
+  - {mode: Default, key: DEFAULT_VAR, value: 'alias-\$NODE_ALIAS'}
+  - {mode: Execfd, key: EXECFD_VAR, value: echo computed}
+exports:
+$root_exports
+EOF
+make_node "$scratch/root/mid" mid Enable <<EOF
+headers:
+  alias: mid
+exports:
+  - {mode: Public, mount: /nodes/mid, path: $scratch/root/mid}
+EOF
+make_node "$scratch/root/mid/leaf" leaf Enable <<EOF
+headers:
+  alias: leaf
+config:
+  umask: '027'
+  chdir: /tmp
+  rlimits:
+    nofile: 64
+environ:
+  - {mode: Inherit, key: FROM_CALLER}
+  - {mode: Remove, key: STATIC_VAR_NONE}
+EOF
+leaf="$scratch/root/mid/leaf"
+root="$scratch/root"
+rw() { "$REDPAK" redwrap "$@"; }
+
+# ---- running, exit codes ----
+rw -r "$leaf" /bin/true; is $? 0 "program runs (exit 0)"
+rw -r "$leaf" /bin/sh -c 'exit 7'; is $? 7 "exit status passes through"
+rw -r "$leaf" /bin/sh -c 'kill -TERM $$'; is $? 143 "killed by SIGTERM: 128+15"
+rw -r "$leaf" /bin/nonexistent 2>/dev/null; is $? 127 "program not found: 127"
+rw -r "$leaf" /ro/file 2>/dev/null; is $? 126 "program not executable: 126"
+
+# ---- exports ----
+out=$(rw -r "$leaf" /bin/probe write /pub/new); is "$out" ok "Public is writable"
+is "$(cat "$root/pub/new" 2>/dev/null)" probe "Public write reaches the host"
+out=$(rw -r "$leaf" /bin/probe write /ro/file)
+is "$out" "error: Read-only file system" "Restricted is read-only"
+is "$(rw -r "$leaf" /bin/cat /ro/file)" restricted "Restricted is readable"
+out=$(rw -r "$leaf" /bin/cat /priv/file 2>&1)
+like "$out" "No such file" "parent's Private is invisible from a child"
+is "$(rw -r "$root" /bin/cat /priv/file)" secret "Private is visible in its own node"
+out=$(rw -r "$leaf" /bin/cat /privro/file 2>&1)
+like "$out" "No such file" "parent's PrivateRestricted is invisible from a child"
+is "$(rw -r "$root" /bin/probe write /privro/file)" "error: Read-only file system" \
+    "PrivateRestricted is read-only in its node"
+is "$(rw -r "$leaf" /bin/probe write /etc/pubfile)" ok "PublicFile is writable"
+is "$(rw -r "$leaf" /bin/probe write /etc/rofile)" "error: Read-only file system" \
+    "RestrictedFile is read-only"
+is "$(rw -r "$leaf" /bin/cat /etc/rofile)" rofile "RestrictedFile content"
+is "$(rw -r "$root" /bin/cat /etc/privfile)" privfile "PrivateFile in its node"
+out=$(rw -r "$leaf" /bin/cat /etc/privfile 2>&1)
+like "$out" "No such file" "PrivateFile invisible from a child"
+out=$(rw -r "$leaf" /bin/sh -c 'ls -A /anon; probe write /anon/x; ls /anon')
+is "$out" "ok
+x" "Anonymous is an empty writable directory"
+out=$(rw -r "$leaf" /bin/ls -A /anon); is "$out" "" "Anonymous is not persistent"
+out=$(rw -r "$leaf" /bin/sh -c 'stat -c %a /tmp; probe write /tmp/x')
+is "$out" "1777
+ok" "Tmpfs is a writable sticky tmpfs"
+out=$(rw -r "$leaf" /bin/sh -c 'grep " /dev/mqueue " /proc/self/mountinfo | cut -d" " -f9')
+is "$out" mqueue "Mqueue is mounted"
+is "$(rw -r "$leaf" /bin/readlink /link)" /ro/file "Symlink points to its path"
+is "$(rw -r "$leaf" /bin/cat /link)" restricted "Symlink resolves inside"
+is "$(rw -r "$leaf" /bin/cat /etc/execfd)" from-host-42 "Execfd file holds the command output"
+is "$(rw -r "$leaf" /bin/probe write /etc/execfd)" "error: Read-only file system" \
+    "Execfd file is read-only"
+make_node "$scratch/internal" internal Enable <<EOF
+headers:
+  alias: internal
+exports:
+$(base_exports "$scratch/root")
+  - {mode: Internal, mount: /etc/internal, path: '3'}
+EOF
+echo via-fd > "$scratch/fdfile"
+is "$(rw -r "$scratch/internal" /bin/cat /etc/internal 3<"$scratch/fdfile")" via-fd \
+    "Internal file holds the inherited descriptor's content"
+out=$(rw -r "$leaf" /bin/sh -c 'cat /run/lock; sleep 1' & sleep 0.5
+      flock -n -x "$scratch/lockfile" true; echo "locked=$?"; wait)
+like "$out" "locked=1" "Lock is held while the container runs"
+like "$out" "lockdata" "Lock file is visible inside"
+flock -n -x "$scratch/lockfile" true; is $? 0 "Lock is released at exit"
+
+# ---- proc, dev ----
+out=$(rw -r "$leaf" /bin/probe write /proc/sys/kernel/hostname)
+is "$out" "error: Read-only file system" "/proc/sys is read-only"
+out=$(rw -r "$leaf" /bin/sh -c 'ls /proc | grep -c "^[0-9]"')
+[ "$out" -le 4 ]; ok $? "new proc shows only the container's processes ($out)"
+out=$(rw -r "$leaf" /bin/sh -c 'echo x > /dev/null && readlink /dev/ptmx /dev/stdout && test -c /dev/urandom && test -d /dev/pts && test -d /dev/shm && echo good')
+is "$out" "pts/ptmx
+/proc/self/fd/1
+good" "Devfs: null, ptmx link, stdio links, urandom, pts, shm"
+
+# ---- environment ----
+out=$(FROM_CALLER=yes SECRET=no rw -r "$leaf" /bin/probe env | sort)
+is "$out" "DEFAULT_VAR=alias-base
+EXECFD_VAR=computed
+FROM_CALLER=yes
+PATH=/usr/bin:/bin
+STATIC_VAR=\$NOT_EXPANDED" "environment: cleared, Static, Default, Execfd, Inherit"
+
+# ---- identity, limits ----
+is "$(rw -r "$leaf" /bin/probe umask)" 0027 "umask applied"
+is "$(rw -r "$leaf" /bin/probe cwd)" /tmp "chdir applied"
+is "$(rw -r "$leaf" /bin/probe hostname)" redbox "hostname applied"
+is "$(rw -r "$leaf" /bin/probe rlimit nofile)" "64 64" "rlimit nofile applied"
+out=$(rw -r "$leaf" /bin/probe caps)
+like "$out" "CapEff:	0000000000000000" "no effective capabilities by default"
+like "$out" "CapBnd:	0000000000000000" "empty bounding set by default"
+like "$out" "NoNewPrivs:	1" "no-new-privs set"
+out=$(rw -r "$leaf" -u 1000 -g 1000 /bin/probe ids)
+is "$out" "uid=1000 euid=1000 gid=1000 egid=1000 groups=" "--user/--group, no supplementary groups"
+
+# ---- pid 1 ----
+is "$(rw -r "$leaf" /bin/probe pid)" "2 1" "program runs under a pid 1"
+is "$(rw -r "$leaf" /bin/probe orphans)" reaped "pid 1 reaps orphans"
+rw -r "$leaf" /bin/sleep 30 & wrapper=$!
+sleep 0.5
+residents=$(pgrep -c -f "redwrap -r $leaf /bin/sleep")
+kill -TERM $wrapper; wait $wrapper; st=$?
+is "$st" 143 "SIGTERM forwarded to the program"
+[ "$residents" -le 2 ]; ok $? "at most two redwrap processes resident ($residents)"
+
+# ---- escapes that must fail ----
+chmod 755 "$scratch"
+cp "$scratch/root/bin/probe" "$scratch/root/bin/suidprobe"
+chmod 4755 "$scratch/root/bin/suidprobe"
+out=$(rw -r "$leaf" -u 1000 /bin/probe exec /bin/suidprobe ids)
+like "$out" "euid=1000" "setuid binary grants nothing"
+out=$(rw -r "$leaf" /bin/probe mount); like "$out" "^error" "cannot mount inside"
+out=$(rw -r "$leaf" /bin/ls /); like "$out" "^anon" "root holds only the exports"
+out=$(rw -r "$leaf" /bin/sh -c "ls -d $scratch /oldroot /newroot 2>&1")
+like "$out" "No such file" "host root is not reachable"
+out=$(rw -r "$leaf" /bin/sh -c "kill -0 $$ 2>&1; echo \$?")
+like "$out" "1$" "host processes are not reachable"
+out=$(rw -r "$leaf" /bin/probe write /nodes/mid/etc/redpak.yaml)
+is "$out" "error: Read-only file system" "node configuration is never writable"
+out=$(rw -r "$leaf" /bin/probe write /nodes/mid/.rednode.yaml)
+is "$out" "error: Read-only file system" "node status is never writable"
+if command -v script >/dev/null; then
+    out=$(script -qec "$REDPAK redwrap -r $leaf /bin/probe tiocsti" /dev/null </dev/null)
+    like "$out" "error: Operation not permitted" "TIOCSTI into the caller's terminal fails"
+fi
+
+# ---- namespaces: new, shared, joined ----
+host_ns() { readlink /proc/self/ns/$1; }
+out=$(rw -r "$leaf" /bin/probe ns)
+for ns in user mnt pid ipc uts net cgroup time; do
+    inside=$(printf '%s\n' "$out" | sed -n "s/^$ns //p")
+    [ -n "$inside" ] && [ "$inside" != "$(host_ns $ns)" ]
+    ok $? "$ns namespace is new by default"
+done
+unshare --ipc sleep 30 & holder=$!
+sleep 0.3
+make_node "$scratch/nsnode" nsnode Enable <<EOF
+headers:
+  alias: nsnode
+config:
+  share_user: Enabled
+  share_net: Enabled
+  share_pid: Enabled
+  share_cgroup: Enabled
+  share_time: Enabled
+  share_ipc: /proc/$holder/ns/ipc
+exports:
+$(base_exports "$scratch/root")
+EOF
+out=$(rw -r "$scratch/nsnode" /bin/probe ns)
+for ns in user pid net cgroup time; do
+    is "$(printf '%s\n' "$out" | sed -n "s/^$ns //p")" "$(host_ns $ns)" \
+        "share_$ns: Enabled shares the host's $ns namespace"
+done
+is "$(printf '%s\n' "$out" | sed -n 's/^ipc //p')" "$(readlink /proc/$holder/ns/ipc)" \
+    "share_ipc: PATH joins that namespace"
+kill $holder; wait $holder 2>/dev/null
+out=$(rw -r "$scratch/nsnode" /bin/probe ids)
+like "$out" "^uid=0 " "shared user namespace keeps root"
+
+# ---- states, --force, --strict, --dump-only ----
+sed -i 's/state: Enable/state: Disable/' "$root/mid/.rednode.yaml"
+out=$(rw -r "$leaf" /bin/true 2>&1); st=$?
+is "$st" 125 "a disabled ancestor refuses to run"
+like "$out" "redwrap: node $root/mid is Disable" "message names the node"
+rw -r "$leaf" --force /bin/true; is $? 0 "--force runs anyway"
+sed -i 's/state: Disable/state: Enable/' "$root/mid/.rednode.yaml"
+
+make_node "$scratch/missing" missing Enable <<EOF
+headers:
+  alias: missing
+exports:
+$(base_exports "$scratch/root")
+  - {mode: Public, mount: /made, path: $scratch/made/here}
+  - {mode: RestrictedFile, mount: /etc/nofile, path: $scratch/nofile}
+EOF
+out=$(rw -r "$scratch/missing" --dump-only /bin/true); st=$?
+is "$st" 0 "--dump-only exits 0"
+[ ! -e "$scratch/made" ]; ok $? "--dump-only touches nothing"
+like "$out" "mount [0-9]+ bind /made rw,rec,nosuid,nodev,create export=Public" "dump shows a bind"
+like "$out" "namespace net new" "dump shows namespaces"
+out=$(rw -r "$scratch/missing" --strict /bin/true 2>&1); st=$?
+is "$st" 125 "--strict: missing source is an error"
+like "$out" "^redwrap: cannot bind $scratch/made/here onto /made: No such file" \
+    "failure message names step and paths"
+out=$(rw -r "$scratch/missing" /bin/true 2>&1); st=$?
+is "$st" 0 "missing sources: directory created, file skipped"
+like "$out" "warning: skipping /etc/nofile" "skipped file is warned about"
+[ -d "$scratch/made/here" ]; ok $? "missing directory source created"
+
+# ---- setuid refusal ----
+cp "$REDPAK" "$scratch/redpak-suid"; chmod 4755 "$scratch/redpak-suid"
+out=$("$scratch/redpak-suid" redwrap -r "$leaf" /bin/true 2>&1); st=$?
+is "$st" 125 "setuid binary refuses to run"
+like "$out" "refusing to run" "setuid refusal message"
+
+done_testing
