@@ -56,6 +56,7 @@ typedef struct container {
     char **envp;
     int ns_fds[PLAN_NS_COUNT]; /* joined namespaces, -1 otherwise */
     int cgroup_fd;
+    char **node_real; /* plan->node_paths with symlinks resolved */
 } container_t;
 
 /* ---- host side: everything that needs host paths ---- */
@@ -133,10 +134,34 @@ static int container_mkdirs(char *path)
     }
 }
 
+static bool container_below(const char *path, const char *dir)
+{
+    size_t length = strlen(dir);
+    return strncmp(path, dir, length) == 0 &&
+           (path[length] == '\0' || path[length] == '/' || strcmp(dir, "/") == 0);
+}
+
+/* A node's files must not lead out of the node: a hostile symlink in a
+ * node directory (`usr -> /`) would otherwise export the host. */
+static int container_check_inside_node(const container_t *container,
+                                       const plan_mount_t *mount,
+                                       const char *resolved, rp_error_t *err)
+{
+    const plan_t *plan = container->plan;
+    for (size_t i = 0; i < plan->node_count; i++)
+        if (container_below(mount->source, plan->node_paths[i]) &&
+            !container_below(resolved, container->node_real[i]))
+            return error_set(err, "cannot bind %s onto %s: it leads out of node "
+                             "%s (to %s)", mount->source, mount->target,
+                             plan->node_paths[i], resolved);
+    return 0;
+}
+
 /* Missing directory sources are created, missing files skipped with a
  * warning (both errors with --strict); symlinks are resolved here, on the
  * host, where they mean what their author meant. */
-static int container_resolve_source(arena_t *arena, const plan_mount_t *mount,
+static int container_resolve_source(arena_t *arena, const container_t *container,
+                                    const plan_mount_t *mount,
                                     rootfs_source_t *source, rp_error_t *err)
 {
     char resolved[PATH_MAX];
@@ -154,7 +179,7 @@ static int container_resolve_source(arena_t *arena, const plan_mount_t *mount,
             return error_set_errno(err, errno, "cannot create %s", mount->source);
     }
     source->path = arena_strdup(arena, resolved);
-    return 0;
+    return container_check_inside_node(container, mount, source->path, err);
 }
 
 /* A shared lock: concurrent containers of a node coexist, a node manager
@@ -169,7 +194,8 @@ static int container_lock(const plan_mount_t *mount, rp_error_t *err)
     return 0; /* fd kept open on purpose until redwrap exits */
 }
 
-static int container_prepare_mount(arena_t *arena, const plan_mount_t *mount,
+static int container_prepare_mount(arena_t *arena, const container_t *container,
+                                   const plan_mount_t *mount,
                                    rootfs_source_t *source, rp_error_t *err)
 {
     switch (mount->kind) {
@@ -177,9 +203,9 @@ static int container_prepare_mount(arena_t *arena, const plan_mount_t *mount,
         if (container_lock(mount, err) < 0)
             return -1;
         /* the lock file is bound like a RestrictedFile */
-        return container_resolve_source(arena, mount, source, err);
+        return container_resolve_source(arena, container, mount, source, err);
     case PLAN_MOUNT_BIND:
-        return container_resolve_source(arena, mount, source, err);
+        return container_resolve_source(arena, container, mount, source, err);
     case PLAN_MOUNT_DATA:
         if (mount->mode == EXPORT_INTERNAL)
             return container_read_fd(arena, mount, source, err);
@@ -251,8 +277,16 @@ static int container_prepare(arena_t *arena, container_t *container,
     const plan_t *plan = container->plan;
     container->sources = arena_alloc(arena, (plan->mount_count + 1) *
                                             sizeof *container->sources);
+    container->node_real = arena_alloc(arena, (plan->node_count + 1) * sizeof (char *));
+    for (size_t i = 0; i < plan->node_count; i++) {
+        char real[PATH_MAX];
+        if (!realpath(plan->node_paths[i], real))
+            return error_set_errno(err, errno, "cannot resolve node %s",
+                                   plan->node_paths[i]);
+        container->node_real[i] = arena_strdup(arena, real);
+    }
     for (size_t i = 0; i < plan->mount_count; i++)
-        if (container_prepare_mount(arena, &plan->mounts[i],
+        if (container_prepare_mount(arena, container, &plan->mounts[i],
                                     &container->sources[i], err) < 0)
             return -1;
     for (int k = 0; k < PLAN_NS_COUNT; k++) {

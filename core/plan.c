@@ -410,6 +410,8 @@ int plan_build(arena_t *arena, const config_t *merged, const char *redpath,
     plan_t *plan = arena_alloc(arena, sizeof *plan);
     plan->redpath = redpath;
     plan->argv = options->argv;
+    plan->node_paths = options->node_paths;
+    plan->node_count = options->node_count;
     plan_namespaces(plan, merged);
     if (plan_identity(plan, merged, options, err) < 0 ||
         plan_mounts(arena, plan, merged, options, err) < 0 ||

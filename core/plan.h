@@ -108,6 +108,11 @@ typedef struct plan {
     bool umask_set;
     bool die_with_parent, new_session;
 
+    /* The chain's node directories: a bind source below one of them
+     * must still be below it once its symlinks are resolved. */
+    const char *const *node_paths;
+    size_t node_count;
+
     /* Hooks filled by later modules; the executor has one step each. */
     const char *cgroup_path;         /* cgroup the program starts in */
     const config_seccomp_t *seccomp; /* policy installed last */

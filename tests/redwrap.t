@@ -191,6 +191,19 @@ out=$(rw -r "$leaf" /bin/probe write /nodes/mid/etc/redpak.yaml)
 is "$out" "error: Read-only file system" "node configuration is never writable"
 out=$(rw -r "$leaf" /bin/probe write /nodes/mid/.rednode.yaml)
 is "$out" "error: Read-only file system" "node status is never writable"
+mkdir -p "$scratch/evil"
+ln -s / "$scratch/evil/usr"
+make_node "$scratch/evil" evil Enable <<EOF
+headers:
+  alias: evil
+exports:
+$(base_exports "$scratch/root")
+  - {mode: Restricted, mount: /usr, path: $scratch/evil/usr}
+EOF
+out=$(rw -r "$scratch/evil" /bin/true 2>&1); st=$?
+is "$st" 125 "a symlink leading out of a node is refused"
+like "$out" "cannot bind $scratch/evil/usr onto /usr: it leads out of node" \
+    "message names the export"
 if command -v script >/dev/null; then
     out=$(script -qec "$REDPAK redwrap -r $leaf /bin/probe tiocsti" /dev/null </dev/null)
     like "$out" "error: Operation not permitted" "TIOCSTI into the caller's terminal fails"
