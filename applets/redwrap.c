@@ -146,7 +146,10 @@ int redwrap_main(int argc, char **argv)
         fatal_error(EXIT_SETUP, &err);
     if (options.dump_only) {
         plan_dump(plan, stdout);
+        arena_free(arena);
         return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
     }
-    return container_run(arena, plan);
+    int status = container_run(arena, plan);
+    arena_free(arena);
+    return status;
 }

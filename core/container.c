@@ -389,7 +389,10 @@ static int container_enter_namespaces(const container_t *container, rp_error_t *
             return error_set_errno(err, errno, "cannot join %s namespace %s",
                                    plan_namespace_names[k],
                                    plan->namespaces[k].path);
-        if (plan->namespaces[k].action == PLAN_NS_NEW)
+        /* mount and pid namespaces are the child's own: redwrap keeps the
+           host's view and can still fork after pid 1 is gone */
+        if (plan->namespaces[k].action == PLAN_NS_NEW && k != PLAN_NS_MOUNT &&
+            k != PLAN_NS_PID)
             flags |= container_ns_flags[k];
     }
     pid_t helper = new_user && plan->uid_map.count > 1
@@ -554,26 +557,33 @@ static int container_status(int status)
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* fork(), or clone3() into the plan's cgroup (the cgroup module's hook). */
+/* The container's first process: a new pid namespace is made here, not
+ * by unshare() in redwrap, so redwrap can still fork once pid 1 is gone;
+ * clone3() places it into the plan's cgroup (the cgroup module's hook). */
 static pid_t container_spawn(const container_t *container)
 {
-    if (container->cgroup_fd < 0)
-        return fork();
-    struct {
-        uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
-            stack_size, tls, set_tid, set_tid_size, cgroup;
-    } args = {.flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
-              .cgroup = (uint64_t)container->cgroup_fd};
-    return (pid_t)syscall(SYS_clone3, &args, sizeof args);
+    uint64_t flags = container->plan->namespaces[PLAN_NS_PID].action == PLAN_NS_NEW
+                         ? CLONE_NEWPID : 0;
+    if (container->cgroup_fd >= 0) {
+        struct {
+            uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+                stack_size, tls, set_tid, set_tid_size, cgroup;
+        } args = {.flags = flags | CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
+                  .cgroup = (uint64_t)container->cgroup_fd};
+        return (pid_t)syscall(SYS_clone3, &args, sizeof args);
+    }
+    if (flags) /* fork() with flags: no stack, no tls, no tid pointers */
+        return (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, 0, 0, 0, 0);
+    return fork();
 }
 
 /* Children are created with the forwarded signals blocked; the parent
  * installs the forwarding handler once it knows the child's pid. */
-static pid_t container_fork_forwarding(const container_t *container)
+static pid_t container_fork_forwarding(const container_t *container, bool first)
 {
     sigset_t saved;
     container_signals(false, &saved);
-    pid_t pid = container_spawn(container);
+    pid_t pid = first ? container_spawn(container) : fork();
     if (pid == 0) {
         container_signals(false, NULL);
         return 0;
@@ -611,7 +621,7 @@ static noreturn void container_exec(const container_t *container)
 /* pid 1 of the new pid namespace: reap everything, exit like the program. */
 static noreturn void container_init(const container_t *container)
 {
-    pid_t program = container_fork_forwarding(container);
+    pid_t program = container_fork_forwarding(container, false);
     if (program < 0) {
         fprintf(stderr, "%s: cannot fork: %s\n", log_program(), strerror(errno));
         _exit(EXIT_SETUP);
@@ -632,7 +642,10 @@ static noreturn void container_child(const container_t *container)
 {
     const plan_t *plan = container->plan;
     rp_error_t err;
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 ||
+    if ((prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 &&
+         error_set_errno(&err, errno, "cannot set the parent-death signal")) ||
+        (unshare(CLONE_NEWNS) < 0 &&
+         error_set_errno(&err, errno, "cannot create the mount namespace")) ||
         rootfs_build(plan, container->sources, &err) < 0 ||
         (plan->hostname && sethostname(plan->hostname, strlen(plan->hostname)) < 0 &&
          error_set_errno(&err, errno, "cannot set hostname %s", plan->hostname)) ||
@@ -659,7 +672,7 @@ int container_run(arena_t *arena, const plan_t *plan)
         error_print(&err);
         return EXIT_SETUP;
     }
-    pid_t child = container_fork_forwarding(&container);
+    pid_t child = container_fork_forwarding(&container, true);
     if (child < 0) {
         error_set_errno(&err, errno, "cannot fork");
         error_print(&err);

@@ -177,7 +177,7 @@ static int rootfs_data(const plan_mount_t *mount, const rootfs_source_t *source,
 {
     char staged[64], target[PATH_MAX];
     snprintf(staged, sizeof staged, "/data-%zu", index);
-    int fd = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+    int fd = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0)
         return rootfs_fail(err, "create", staged);
     ssize_t written = source->data_length ? write(fd, source->data, source->data_length) : 0;

@@ -19,7 +19,7 @@ as_user() {
 make_base "$scratch/root"
 mkdir -p "$scratch/root/ro" "$scratch/root/pub"
 echo restricted > "$scratch/root/ro/file"
-chown 65534:65534 "$scratch/root/pub"
+chown 65534:65534 "$scratch/root/pub" "$scratch/root/ro/file" # EROFS, not EACCES
 make_node "$scratch/root" base Enable <<EOF
 headers:
   alias: base

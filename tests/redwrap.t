@@ -140,7 +140,7 @@ out=$(rw -r "$leaf" /bin/probe write /proc/sys/kernel/hostname)
 is "$out" "error: Read-only file system" "/proc/sys is read-only"
 out=$(rw -r "$leaf" /bin/sh -c 'ls /proc | grep -c "^[0-9]"')
 [ "$out" -le 4 ]; ok $? "new proc shows only the container's processes ($out)"
-out=$(rw -r "$leaf" /bin/sh -c 'echo x > /dev/null && readlink /dev/ptmx /dev/stdout && test -c /dev/urandom && test -d /dev/pts && test -d /dev/shm && echo good')
+out=$(rw -r "$leaf" /bin/sh -c 'echo x > /dev/null && readlink /dev/ptmx && readlink /dev/stdout && test -c /dev/urandom && test -d /dev/pts && test -d /dev/shm && echo good')
 is "$out" "pts/ptmx
 /proc/self/fd/1
 good" "Devfs: null, ptmx link, stdio links, urandom, pts, shm"
@@ -239,9 +239,9 @@ for ns in user pid net cgroup time; do
 done
 is "$(printf '%s\n' "$out" | sed -n 's/^ipc //p')" "$(readlink /proc/$holder/ns/ipc)" \
     "share_ipc: PATH joins that namespace"
-kill $holder; wait $holder 2>/dev/null
 out=$(rw -r "$scratch/nsnode" /bin/probe ids)
 like "$out" "^uid=0 " "shared user namespace keeps root"
+kill $holder; wait $holder 2>/dev/null
 
 # ---- states, --force, --strict, --dump-only ----
 sed -i 's/state: Enable/state: Disable/' "$root/mid/.rednode.yaml"
