@@ -46,7 +46,7 @@ UNIT_SOURCES = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_TESTS = $(UNIT_SOURCES:tests/unit/%.c=build/asan/tests/%)
 
 .PHONY: all asan check check-unit check-static check-asan demo install \
-	deps host-packages bench clean
+	deps host-packages bench clean fuzz
 all: redpak
 
 deps: $(DEPS)/.complete
@@ -94,6 +94,25 @@ build/asan/tests/%: tests/unit/%.c $(ASAN_CORE_OBJECTS)
 	@mkdir -p $(dir $@)
 	$(ASAN_CC) $(REDPAK_CPPFLAGS) $(WARNINGS) $(ASAN_FLAGS) -o $@ $< \
 		$(ASAN_CORE_OBJECTS) -lcmocka $(ASAN_LIBS)
+
+# libFuzzer target over the configuration loader (clang, system libyaml).
+# `make fuzz FUZZ_TIME=300` runs it; new inputs go to build/fuzz/corpus,
+# crashes to build/fuzz/crash-*. tests/fuzz.t runs it briefly.
+FUZZ_CC = clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_SOURCES = tests/fuzz/fuzz_config.c core/arena.c core/log.c core/config.c \
+	core/config_load.c core/config_parse.c core/yaml_reader.c
+FUZZ_TIME ?= 60
+build/fuzz/fuzz_config: $(FUZZ_SOURCES) $(wildcard core/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(REDPAK_CPPFLAGS) $(WARNINGS) $(FUZZ_FLAGS) -o $@ \
+		$(FUZZ_SOURCES) -lyaml
+fuzz: build/fuzz/fuzz_config
+	@mkdir -p build/fuzz/corpus
+	build/fuzz/fuzz_config -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+		-dict=tests/fuzz/config.dict -artifact_prefix=build/fuzz/ \
+		build/fuzz/corpus tests/fuzz/corpus
 
 host-packages:
 	scripts/host-packages.sh

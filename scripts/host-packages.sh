@@ -4,7 +4,7 @@
 set -eu
 packages="gcc make musl-tools libyaml-dev librpm-dev libcmocka-dev rpm
 busybox-static bubblewrap hyperfine util-linux gnupg file perl
-qemu-system-x86 cpio xz-utils"
+qemu-system-x86 cpio xz-utils clang libclang-rt-14-dev"
 missing=
 for package in $packages; do
     dpkg-query -W -f='${Status}\n' "$package" 2>/dev/null |
