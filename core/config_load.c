@@ -309,6 +309,7 @@ static const config_key_t config_keys[] = {
     {"capabilities", parse_capabilities},
     {"cgroups", parse_cgroups},
     {"rlimits", parse_rlimits},
+    {"seccomp", config_parse_seccomp},
     {"maxage", config_parse_ignored},  /* legacy, accepted and ignored */
     {"inherit", config_parse_ignored}, /* legacy, accepted and ignored */
 };

@@ -108,5 +108,6 @@ config_parse_fn config_parse_tristate;     /* config_flag_t */
 config_parse_fn config_parse_boolean_flag; /* config_flag_t, unset too */
 config_parse_fn config_parse_share;        /* config_share_t */
 config_parse_fn config_parse_ignored;      /* legacy keys: any value */
+config_parse_fn config_parse_seccomp; /* config.seccomp (core/config_seccomp.c) */
 
 #endif

@@ -361,6 +361,95 @@ static void test_dump(void **state)
     free(text);
 }
 
+/* ---- loading config.seccomp ---- */
+
+static int load(fixture_t *f, const char *seccomp_yaml, config_t **config,
+                rp_error_t *err)
+{
+    char *text = arena_printf(f->arena, "headers:\n  alias: app\nconfig:\n"
+                              "  seccomp:\n%s", seccomp_yaml);
+    return config_load_buffer(f->arena, "/n/app/etc/redpak.yaml", text,
+                              strlen(text), "/n/app", false, config, err);
+}
+
+static void test_load(void **state)
+{
+    fixture_t *f = *state;
+    config_t *config = NULL;
+    rp_error_t err = {0};
+    int rc = load(f, "    default: Allow\n    errno: EACCES\n    deny:\n"
+                  "      - kexec_load\n"
+                  "      - {syscall: ioctl, arg1: TIOCSTI}\n"
+                  "      - {syscall: unshare, arg0-has: CLONE_NEWUSER, errno: 28}\n"
+                  "      - {syscall: reboot, action: KILL}\n"
+                  "    allow: [read]\n", &config, &err);
+    if (rc < 0)
+        fail_msg("%s", err.message);
+    const config_seccomp_t *policy = &config->seccomp;
+    assert_int_equal(policy->default_action, SECCOMP_ACTION_ALLOW);
+    assert_int_equal(policy->default_errnum, EACCES);
+    assert_int_equal(policy->rule_count, 5);
+    assert_string_equal(policy->rules[0].syscall, "kexec_load");
+    assert_int_equal(policy->rules[0].pos.line, 8);
+    assert_int_equal(policy->rules[1].arg_op, SECCOMP_ARG_EQUAL);
+    assert_int_equal(policy->rules[1].arg_index, 1);
+    assert_int_equal(policy->rules[1].arg_value, TIOCSTI);
+    assert_int_equal(policy->rules[2].arg_op, SECCOMP_ARG_HAS_BITS);
+    assert_int_equal(policy->rules[2].errnum, ENOSPC);
+    assert_int_equal(policy->rules[3].action, SECCOMP_ACTION_KILL);
+    assert_int_equal(policy->rules[4].action, SECCOMP_ACTION_ALLOW);
+    assert_ptr_equal(policy->rules[4].from, config);
+}
+
+static void test_load_errors(void **state)
+{
+    static const struct {
+        const char *yaml, *message;
+    } cases[] = {
+        {"    deny: [kexec_lode]\n",
+         "/n/app/etc/redpak.yaml:5:12: unknown syscall 'kexec_lode'"},
+        {"    default: maybe\n", "/n/app/etc/redpak.yaml:5:14: 'default': "
+         "invalid value 'maybe' (expected allow, errno or kill)"},
+        {"    errno: ENOTHING\n", "/n/app/etc/redpak.yaml:5:12: 'errno': invalid "
+         "value 'ENOTHING' (expected an errno name such as EPERM or 1-4095)"},
+        {"    deny: kexec_load\n", "/n/app/etc/redpak.yaml:5:11: 'deny': "
+         "expected a list, found a scalar"},
+        {"    allow: [{syscall: read}]\n", "/n/app/etc/redpak.yaml:5:13: seccomp "
+         "allow entry: expected a syscall name, found a mapping"},
+        {"    deny: [{syscall: ioctl, arg1: TIOCSTI, arg0: 3}]\n",
+         "/n/app/etc/redpak.yaml:5:50: 'arg0': only one argument condition per entry"},
+        {"    deny: [{syscall: ioctl, arg7: 3}]\n",
+         "/n/app/etc/redpak.yaml:5:29: unknown key 'arg7' in seccomp deny entry"},
+        {"    deny: [{syscall: ioctl, arg1: TIOCWHAT}]\n",
+         "/n/app/etc/redpak.yaml:5:35: 'arg1': invalid value 'TIOCWHAT' (expected "
+         "a number or a name such as TIOCSTI or CLONE_NEWUSER)"},
+        {"    deny: [{syscall: bpf, action: allow}]\n",
+         "/n/app/etc/redpak.yaml:5:35: 'action': invalid value 'allow' (expected "
+         "errno or kill)"},
+        {"    deny: [{arg1: 3}]\n",
+         "/n/app/etc/redpak.yaml:5:12: missing key 'syscall' in seccomp deny entry"},
+        {"    allow: [bpf]\n    deny: [bpf]\n",
+         "/n/app/etc/redpak.yaml:6:12: syscall 'bpf' both allowed and denied "
+         "(also at line 5)"},
+        {"    deny: [~]\n", "/n/app/etc/redpak.yaml:5:12: seccomp deny entry: "
+         "expected a syscall name, found an empty value"},
+        {"    kill: [bpf]\n", "/n/app/etc/redpak.yaml:5:5: unknown key 'kill' in seccomp"},
+    };
+    fixture_t *f = *state;
+    int failures = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        config_t *config = NULL;
+        rp_error_t err = {0};
+        assert_int_equal(load(f, cases[i].yaml, &config, &err), -1);
+        if (strcmp(err.message, cases[i].message)) {
+            print_error("case %zu:\n got      %s\n expected %s\n", i,
+                        err.message, cases[i].message);
+            failures++;
+        }
+    }
+    assert_int_equal(failures, 0);
+}
+
 /* ---- the real thing: install in a forked child ---- */
 
 /* Runs `probe` in a child after installing `policy`; returns the wait
@@ -445,6 +534,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_terminal_guard, setup, teardown),
         cmocka_unit_test_setup_teardown(test_too_large, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dump, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_install, setup, teardown),
     };
     cmocka_set_message_output(CM_OUTPUT_TAP);
