@@ -137,11 +137,11 @@ typedef struct config_seccomp_rule {
     const char *syscall;
     seccomp_action_t action; /* ALLOW for `allow`, ERRNO/KILL for `deny` */
     int errnum;              /* 0: the policy's errno */
+    source_pos_t pos;
+    const struct config *from;
     seccomp_arg_op_t arg_op;
     int arg_index;           /* 0-5 */
     uint64_t arg_value;
-    source_pos_t pos;
-    const struct config *from;
 } config_seccomp_rule_t;
 
 typedef struct config_seccomp {
@@ -149,12 +149,12 @@ typedef struct config_seccomp {
     int default_errnum; /* errno of errno actions; 0 means EPERM */
     config_seccomp_rule_t *rules;
     size_t rule_count;
+    source_pos_t pos;
+    const struct config *from;
     /* Merged configuration only: the policy of each node that sets one,
      * root-most first; they stack (core/seccomp.h). */
     const struct config_seccomp **layers;
     size_t layer_count;
-    source_pos_t pos;
-    const struct config *from;
 } config_seccomp_t;
 
 typedef struct config {

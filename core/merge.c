@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "expand.h"
+#include "seccomp.h"
 
 enum { GUARD_NORMAL, GUARD_ADMIN, GUARD_KINDS };
 #define CAPABILITY_SLOTS 64
@@ -27,7 +28,6 @@ typedef struct guard {
     const config_share_t *share[SHARE_COUNT]; /* DISABLED or JOIN */
     const config_rlimit_t *rlimit[CONFIG_RLIMIT_COUNT]; /* lowest limit */
     const config_flag_t *gpgcheck;                      /* turned on */
-    const config_seccomp_t *seccomp;                    /* tightest */
     uint64_t caps_dropped;
     const config_capability_t *cap_dropper[CAPABILITY_SLOTS];
 } guard_t;
@@ -267,7 +267,7 @@ static int merge_capabilities(merger_t *m, const layer_t *layer, guard_t *guard)
     return 0;
 }
 
-/* ---- rlimits, gpgcheck, seccomp --------------------------------------- */
+/* ---- rlimits, gpgcheck, seccomp ------------------------------------- */
 
 static const char *rlimit_text(merger_t *m, uint64_t value)
 {
@@ -318,61 +318,33 @@ static int merge_gpgcheck(merger_t *m, const layer_t *layer)
     return 0;
 }
 
-static int seccomp_strictness(seccomp_action_t action)
-{
-    return action == SECCOMP_ACTION_KILL ? 3 : action == SECCOMP_ACTION_ERRNO ? 2 : 1;
-}
-
-static seccomp_action_t seccomp_action_for(const config_seccomp_t *policy,
-                                           const char *syscall)
-{
-    for (size_t i = 0; i < policy->rule_count; i++)
-        if (strcmp(policy->rules[i].syscall, syscall) == 0)
-            return policy->rules[i].action;
-    return policy->default_action;
-}
-
-static bool seccomp_set(const config_seccomp_t *policy)
-{
-    return policy->default_action != SECCOMP_ACTION_UNSET || policy->rule_count;
-}
-
-/* The syscall (or "" for the default) where `policy` allows more than
- * `bound`; NULL when it is at least as strict everywhere. */
-static const char *seccomp_relaxed(const config_seccomp_t *policy,
-                                   const config_seccomp_t *bound)
-{
-    if (seccomp_strictness(policy->default_action) <
-        seccomp_strictness(bound->default_action))
-        return "";
-    for (size_t i = 0; i < policy->rule_count; i++)
-        if (seccomp_strictness(policy->rules[i].action) <
-            seccomp_strictness(seccomp_action_for(bound, policy->rules[i].syscall)))
-            return policy->rules[i].syscall;
-    for (size_t i = 0; i < bound->rule_count; i++)
-        if (seccomp_strictness(seccomp_action_for(policy, bound->rules[i].syscall)) <
-            seccomp_strictness(bound->rules[i].action))
-            return bound->rules[i].syscall;
-    return NULL;
-}
-
-static int merge_seccomp(merger_t *m, const layer_t *layer, guard_t *guard)
+/* Each node's policy is one layer of the stack (core/seccomp.h), so a
+ * child only restricts more; a layer may not allow a syscall that an
+ * earlier one (normal or admin) denies whole. main.yaml's policy is a
+ * default: used only while no node sets one. */
+static int merge_seccomp(merger_t *m, const layer_t *layer)
 {
     const config_seccomp_t *policy = &layer->config->seccomp;
-    if (!seccomp_set(policy))
+    config_seccomp_t *stack = &m->merged->seccomp;
+    if (!seccomp_policy_set(policy))
         return 0;
-    const config_seccomp_t *bound = guard ? guard->seccomp : NULL;
-    const char *relaxed = bound ? seccomp_relaxed(policy, bound) : NULL;
-    if (relaxed) {
-        const char *what = *relaxed
-            ? arena_printf(m->arena, "relax the seccomp policy for %s", relaxed)
-            : "relax the seccomp default action";
-        return merge_violation(m, &policy->pos, layer->config, what,
-                               bound->from, "set it", &bound->pos);
+    if (!layer->node) {
+        *stack = *policy;
+        return 0;
     }
-    m->merged->seccomp = *policy;
-    if (guard)
-        guard->seccomp = policy;
+    if (!stack->layer_count)
+        *stack = (config_seccomp_t){0}; /* drop main.yaml's default */
+    for (size_t i = 0; i < stack->layer_count; i++) {
+        const source_pos_t *denied_at;
+        const config_seccomp_rule_t *rule =
+            seccomp_relaxes(policy, stack->layers[i], &denied_at);
+        if (rule)
+            return merge_violation(m, &rule->pos, layer->config,
+                                   arena_printf(m->arena, "allow syscall %s",
+                                                rule->syscall),
+                                   stack->layers[i]->from, "denies it", denied_at);
+    }
+    seccomp_stack_push(m->arena, stack, policy);
     return 0;
 }
 
@@ -587,7 +559,7 @@ static int merge_layer(merger_t *m, const layer_t *layer)
         merge_capabilities(m, layer, guard) < 0 ||
         merge_rlimits(m, layer, guard) < 0 ||
         merge_gpgcheck(m, layer) < 0 ||
-        merge_seccomp(m, layer, guard) < 0 || merge_exports(m, layer) < 0)
+        merge_seccomp(m, layer) < 0 || merge_exports(m, layer) < 0)
         return -1;
     merge_scalars(m->merged, layer->config);
     merge_environ(m, layer);

@@ -212,20 +212,24 @@ int seccomp_validate(const config_seccomp_t *policy, rp_error_t *err)
     return 0;
 }
 
-/* Does `layer` refuse the whole syscall `name`? */
-static bool denies_whole(const config_seccomp_t *layer, const char *name)
+/* Where `layer` refuses the whole syscall `name` (its entry, or its
+ * default at the policy's position); NULL if it allows it. */
+static const source_pos_t *denies_whole(const config_seccomp_t *layer,
+                                        const char *name)
 {
     const config_seccomp_rule_t *rule = whole_rule(layer, name);
-    seccomp_action_t action = rule ? rule->action : seccomp_default_action(layer);
-    return action != SECCOMP_ACTION_ALLOW;
+    if (rule)
+        return rule->action == SECCOMP_ACTION_ALLOW ? NULL : &rule->pos;
+    return seccomp_default_action(layer) == SECCOMP_ACTION_ALLOW ? NULL : &layer->pos;
 }
 
 const config_seccomp_rule_t *seccomp_relaxes(const config_seccomp_t *layer,
-                                             const config_seccomp_t *ancestor)
+                                             const config_seccomp_t *ancestor,
+                                             const source_pos_t **denied_at)
 {
     for (size_t i = 0; i < layer->rule_count; i++)
         if (layer->rules[i].action == SECCOMP_ACTION_ALLOW &&
-            denies_whole(ancestor, layer->rules[i].syscall))
+            (*denied_at = denies_whole(ancestor, layer->rules[i].syscall)))
             return &layer->rules[i];
     return NULL;
 }

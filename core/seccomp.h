@@ -79,9 +79,11 @@ bool seccomp_policy_set(const config_seccomp_t *policy);
 seccomp_action_t seccomp_default_action(const config_seccomp_t *layer);
 
 /* Merge support: the first entry of `layer` that allows a syscall
- * `ancestor` denies whole (by an entry or by its default); NULL if none. */
+ * `ancestor` denies whole (by an entry or by its default), with where the
+ * ancestor denies it in `*denied_at`; NULL if none. */
 const config_seccomp_rule_t *seccomp_relaxes(const config_seccomp_t *layer,
-                                             const config_seccomp_t *ancestor);
+                                             const config_seccomp_t *ancestor,
+                                             const source_pos_t **denied_at);
 /* Append `layer` to the stack `merged` (the merged configuration's
  * policy). */
 void seccomp_stack_push(arena_t *arena, config_seccomp_t *merged,

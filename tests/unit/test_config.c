@@ -757,8 +757,8 @@ static void unknown_and_duplicate_keys(void **state)
                "3:1: unknown key 'settings' in the file");
     load_fails(state, HEADER "config:\n  pathh: /x\n",
                "4:3: unknown key 'pathh' in config");
-    load_fails(state, HEADER "config:\n  seccomp: {}\n",
-               "4:3: unknown key 'seccomp' in config");
+    load_fails(state, HEADER "config:\n  seccomp: {defaults: kill}\n",
+               "4:13: unknown key 'defaults' in seccomp");
     load_fails(state, HEADER "config:\n  path: /x\n  PATH: /y\n",
                "5:3: duplicate key 'path' in config (first at line 4)");
     load_fails(state, HEADER "config: {}\nconfig: {}\n",

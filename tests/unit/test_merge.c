@@ -499,6 +499,8 @@ static void seccomp_of(fixture_t *f, size_t index, seccomp_action_t action,
                                          {config->file, 8, 3}, config};
 }
 
+/* Policies stack (one layer per node, core/seccomp.h): a child may
+ * restrict more, never allow what an ancestor denies. */
 static void test_seccomp(void **state)
 {
     fixture_t *f = *state;
@@ -506,24 +508,36 @@ static void test_seccomp(void **state)
     seccomp_of(f, 0, SECCOMP_ACTION_ERRNO, strict_rules, 1);
     seccomp_of(f, 1, SECCOMP_ACTION_KILL, strict_rules, 2);
     config_t *merged = merge_ok(f);
-    assert_int_equal(merged->seccomp.default_action, SECCOMP_ACTION_KILL);
-    assert_int_equal(merged->seccomp.rule_count, 2);
-    /* A looser default action. */
+    assert_int_equal(merged->seccomp.layer_count, 2);
+    assert_ptr_equal(merged->seccomp.layers[0], &f->nodes[0].config->seccomp);
+    assert_ptr_equal(merged->seccomp.layers[1], &f->nodes[1].config->seccomp);
+    /* A looser default only concerns the child's own layer. */
     seccomp_of(f, 1, SECCOMP_ACTION_ALLOW, strict_rules, 2);
-    assert_violation(merge_fails(f), FILE_B "8:3: ", NODE_B,
-                     "cannot relax the seccomp default action",
-                     ANCESTOR_A " set it at " FILE_A ":8:3");
+    assert_int_equal(merge_ok(f)->seccomp.layer_count, 2);
     /* A syscall allowed that the ancestor kills. */
     seccomp_of(f, 1, SECCOMP_ACTION_KILL, loose_rules, 1);
-    assert_violation(merge_fails(f), FILE_B "8:3: ", NODE_B,
-                     "cannot relax the seccomp policy for ptrace", ANCESTOR_A);
-    /* Dropping the ancestor's rule relaxes it to the child's default. */
-    seccomp_of(f, 1, SECCOMP_ACTION_ERRNO, NULL, 0);
-    assert_violation(merge_fails(f), FILE_B, NODE_B,
-                     "cannot relax the seccomp policy for ptrace", ANCESTOR_A);
-    /* No policy below keeps the ancestor's. */
+    assert_violation(merge_fails(f), FILE_B "9:9: ", NODE_B,
+                     "cannot allow syscall ptrace",
+                     ANCESTOR_A " denies it at " FILE_A ":9:9");
+    /* ... or denies by its default. */
+    seccomp_of(f, 0, SECCOMP_ACTION_ERRNO, NULL, 0);
+    assert_violation(merge_fails(f), FILE_B "9:9: ", NODE_B,
+                     "cannot allow syscall ptrace",
+                     ANCESTOR_A " denies it at " FILE_A ":8:3");
+    /* No policy below keeps the ancestor's alone. */
     f->nodes[1].config->seccomp = (config_seccomp_t){0};
-    assert_int_equal(merge_ok(f)->seccomp.default_action, SECCOMP_ACTION_ERRNO);
+    merged = merge_ok(f);
+    assert_int_equal(merged->seccomp.layer_count, 1);
+    assert_int_equal(merged->seccomp.layers[0]->default_action, SECCOMP_ACTION_ERRNO);
+    /* main.yaml's policy is a default, dropped once a node sets one. */
+    chain_of(f, "config:\n  seccomp:\n    deny: [bpf]\n", 2, "", "");
+    merged = merge_ok(f);
+    assert_int_equal(merged->seccomp.layer_count, 0);
+    assert_string_equal(merged->seccomp.rules[0].syscall, "bpf");
+    seccomp_of(f, 1, SECCOMP_ACTION_KILL, loose_rules, 1);
+    merged = merge_ok(f);
+    assert_int_equal(merged->seccomp.layer_count, 1);
+    assert_ptr_equal(merged->seccomp.layers[0], &f->nodes[1].config->seccomp);
 }
 
 /* ---- other scalars, headers ---- */

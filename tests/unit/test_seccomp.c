@@ -297,18 +297,21 @@ static void test_layers_stack(void **state)
     assert_int_equal(run_call(&program, SYS_read, 0, 0), SECCOMP_RESULT_ALLOW);
     assert_int_equal(run_call(&program, SYS_getpid, 0, 0), ERRNO_OF(EACCES));
 
-    const config_seccomp_rule_t *relaxing = seccomp_relaxes(leaf, root);
+    const source_pos_t *denied_at = NULL;
+    const config_seccomp_rule_t *relaxing = seccomp_relaxes(leaf, root, &denied_at);
     assert_non_null(relaxing);
     assert_string_equal(relaxing->syscall, "swapon");
-    assert_null(seccomp_relaxes(root, leaf));
+    assert_ptr_equal(denied_at, &root->rules[2].pos);
+    assert_null(seccomp_relaxes(root, leaf, &denied_at));
     /* an allow list parent denies by default what it does not list */
     config_seccomp_t *tight = policy_new(f, SECCOMP_ACTION_ERRNO, 0);
     rule_add(f, tight, "read", SECCOMP_ACTION_ALLOW);
     config_seccomp_t *child = policy_new(f, SECCOMP_ACTION_KILL, 0);
     rule_add(f, child, "read", SECCOMP_ACTION_ALLOW);
-    assert_null(seccomp_relaxes(child, tight));
+    assert_null(seccomp_relaxes(child, tight, &denied_at));
     rule_add(f, child, "write", SECCOMP_ACTION_ALLOW);
-    assert_string_equal(seccomp_relaxes(child, tight)->syscall, "write");
+    assert_string_equal(seccomp_relaxes(child, tight, &denied_at)->syscall, "write");
+    assert_ptr_equal(denied_at, &tight->pos); /* by its default */
 }
 
 static void test_terminal_guard(void **state)
