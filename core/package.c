@@ -193,6 +193,8 @@ static int package_add_upgradable(package_job_t *job)
     return 0;
 }
 
+static int package_not_installed(package_job_t *job, const char *name);
+
 static int package_add_erase(package_job_t *job, const char *name)
 {
     rpmdbMatchIterator it = rpmtsInitIterator(job->ts, RPMDBI_LABEL, name, 0);
@@ -203,8 +205,11 @@ static int package_add_erase(package_job_t *job, const char *name)
         found++;
     }
     rpmdbFreeIterator(it);
-    if (found)
-        return 0;
+    return found ? 0 : package_not_installed(job, name);
+}
+
+static int package_not_installed(package_job_t *job, const char *name)
+{
     int holder = rpmdb_view_find_name(&job->ancestors, 0, job->ancestors.count, name);
     if (holder >= 0)
         return error_set(job->err, "package %s is installed in ancestor %s, not in %s",
@@ -518,7 +523,6 @@ static int package_db_create(package_job_t *job, bool made[PACKAGE_DB_DIRS])
 
 static void package_db_uncreate(package_job_t *job, const bool made[PACKAGE_DB_DIRS])
 {
-    rpmtsCloseDB(job->ts);
     char *dir = arena_printf(job->arena, "%s/" RPMDB_DIR, job->node);
     DIR *d = opendir(dir);
     struct dirent *entry;
@@ -605,7 +609,7 @@ int package_run(arena_t *arena, const node_chain_t *chain,
                              &below, err);
     if (rc == 0 && !rpmdb_exists(job.node)) {
         if (request->action == PACKAGE_REMOVE)
-            rc = package_add_erase(&job, request->target_count ? request->targets[0] : "");
+            rc = package_not_installed(&job, request->target_count ? request->targets[0] : "");
         else {
             created = true;
             rc = package_db_create(&job, made);
@@ -613,10 +617,10 @@ int package_run(arena_t *arena, const node_chain_t *chain,
     }
     if (rc == 0)
         rc = package_execute(&job, &below);
-    if (rc < 0 && created)
-        package_db_uncreate(&job, made);
     if (job.ts)
-        rpmtsFree(job.ts);
+        rpmtsFree(job.ts); /* closes the database before any clean-up */
+    if (created && (rc < 0 || request->test))
+        package_db_uncreate(&job, made);
     rpmdb_view_close(&below);
     rpmdb_view_close(&job.ancestors);
     repo_index_free(&job.index);

@@ -1,0 +1,118 @@
+#!/bin/sh
+# Packages in a 3-node chain: chain-aware dependencies, refusals that
+# change nothing, repositories, upgrades, scriptlets, signatures, lock.
+. "$(dirname "$0")/lib/tap.sh"
+. "$TESTS_DIR/lib/rpmbuild.sh"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+
+make_node() { # make_node DIR ALIAS [CONFIG-LINES]
+    mkdir -p "$1/etc"
+    printf 'realpath: %s\nstate: Enable\ntimestamp: 1700000000000\ninfo: test\n' \
+        "$1" > "$1/.rednode.yaml"
+    printf 'headers:\n  alias: %s\n%s' "$2" "${3:-}" > "$1/etc/redpak.yaml"
+}
+# (Debian's rpm would create a missing database: only read existing ones.)
+qa() {
+    [ -e "$1/var/lib/rpm/rpmdb.sqlite" ] || return 0
+    rpm --root "$1" --dbpath /var/lib/rpm -qa | sort | tr '\n' ' '
+}
+# Database listing and checksums of every file but the database itself.
+snapshot() {
+    for node in "$root" "$mid" "$leaf"; do
+        echo "$node: $(qa "$node")"
+        (cd "$node" && find . -path ./var/lib/rpm -prune -o -type f \
+            ! -name .rednode.lock -print | sort | xargs -r sha256sum)
+    done
+}
+unchanged() { # unchanged DESCRIPTION COMMAND...: must fail, change nothing
+    description=$1; shift
+    before=$(snapshot)
+    output=$("$@" 2>&1); status=$?
+    after=$(snapshot)
+    ok $((status == 0)) "$description: refused"
+    [ $status -ne 0 ] || echo "# $output"
+    is "$after" "$before" "$description: nothing changed"
+}
+manager() { "$REDPAK" redmanager "$@"; }
+
+root=$scratch/nodes/root mid=$scratch/nodes/root/mid leaf=$scratch/nodes/root/mid/leaf
+make_node "$root" root
+make_node "$mid" mid
+make_node "$leaf" leaf
+rpm_out=$scratch/rpms
+repo=$scratch/repo
+base=$(rpm_make base 1.0 arch=x86_64 exe=/bin/sh:/bin/busybox provides=base-system)
+foo1=$(rpm_make libfoo 1.0 provides=libfoo.so.1 file=/usr/lib/libfoo.txt \
+    config=/etc/foo.conf 'post=echo post-libfoo-1.0 > /var/post-libfoo')
+foo2=$(rpm_make libfoo 2.0 provides=libfoo.so.1 file=/usr/lib/libfoo.txt \
+    config=/etc/foo.conf 'post=echo post-libfoo-2.0 > /var/post-libfoo')
+app=$(rpm_make app 1.0 requires=libfoo.so.1 'requires=libfoo >= 1.0' \
+    file=/usr/bin/app.txt doc=/usr/share/doc/app/README \
+    'postlua=io.open("/var/lua-app", "w"):write("lua\n")')
+clash=$(rpm_make clash 1.0 file=/usr/lib/libfoo.txt)
+scripted=$(rpm_make scripted 1.0 file=/usr/share/scripted.txt \
+    'postlua=io.open("/var/scripted", "w"):write("ran\\n")')
+needy=$(rpm_make needy 1.0 requires=libmissing)
+rpm_out=$repo
+rpm_make libbar 1.0 provides=libbar.so.1 file=/usr/lib/libbar.txt >/dev/null
+rpm_make libbar 1.1 provides=libbar.so.1 file=/usr/lib/libbar.txt >/dev/null
+rpm_make libbar 0.9 provides=libbar.so.1 file=/usr/lib/libbar.txt >/dev/null
+rpm_make tool 1.0 requires=libbar.so.1 file=/usr/bin/tool.txt >/dev/null
+rpm_make tool 1.1 requires=libbar.so.1 file=/usr/bin/tool.txt >/dev/null
+rpm_out=$scratch/rpms
+
+run_ok "install base and libfoo in the root node" manager install -r "$root" "$base" "$foo1"
+is "$(qa "$root")" "base-1.0-1.x86_64 libfoo-1.0-1.noarch " "Debian's rpm reads the root database"
+is "$(cat "$root/var/post-libfoo" 2>/dev/null)" "post-libfoo-1.0" "shell %post ran chrooted in the node"
+run_ok "app in the leaf: its requirements are satisfied by the root node" \
+    manager install -r "$leaf" "$app"
+is "$(cat "$leaf/var/lua-app" 2>/dev/null)" "lua" "Lua %post ran in the leaf"
+is "$(qa "$leaf")" "app-1.0-1.noarch " "leaf database holds only app"
+is "$(manager list -r "$leaf")" "app-1.0-1.noarch" "redmanager list shows the node's own packages"
+
+unchanged "libfoo again in the middle node (installed in an ancestor)" \
+    manager install -r "$mid" "$foo2"
+like "$output" "libfoo is already installed in ancestor $root" "the message names the ancestor"
+unchanged "removing libfoo needed by the leaf" manager remove -r "$root" libfoo
+like "$output" "libfoo.* is needed by app-1.0-1.noarch in descendant $leaf" \
+    "the message names the descendant"
+unchanged "a file the root node already installs" manager install -r "$mid" "$clash"
+like "$output" "/usr/lib/libfoo.txt of clash is already installed by libfoo-1.0-1.noarch" \
+    "the message names the file and the owner"
+unchanged "an unsatisfiable requirement" manager install -r "$mid" "$needy"
+like "$output" "libmissing is needed by needy" "the message names the requirement"
+unchanged "removing a package that only an ancestor has" manager remove -r "$mid" libfoo
+like "$output" "installed in ancestor $root, not in $mid" "the message names the ancestor"
+before=$(snapshot)
+run_ok "a --test run succeeds" manager install --test -r "$mid" --repo "$repo" tool
+is "$(snapshot)" "$before" "a --test run changes nothing"
+
+run_ok "install by name from a --repo directory pulls the newest libbar" \
+    manager install -r "$mid" --repo "$repo" tool
+is "$(qa "$mid")" "libbar-1.1-1.noarch tool-1.1-1.noarch " "newest versions chosen"
+
+run_ok "repo add in the root node" manager repo add -r "$root" local "file://$repo" "Local packages"
+like "$(manager repo list -r "$root")" "^local	enabled	file://$repo	Local packages" "repo list"
+unchanged "repo add of an existing id" manager repo add -r "$root" local /x
+grep -q '^baseurl=file://' "$root/etc/yum.repos.d/local.repo"; ok $? "the .repo file is ini"
+run_ok "update with no target in the leaf: nothing upgradable" manager update -r "$leaf"
+run_ok "libfoo 2.0 in the root as an upgrade (app still satisfied)" \
+    manager update -r "$root" "$foo2"
+is "$(qa "$root")" "base-1.0-1.x86_64 libfoo-2.0-1.noarch " "root upgraded"
+is "$(cat "$root/var/post-libfoo")" "post-libfoo-2.0" "the new %post ran"
+run_ok "rpm -V passes on every node" sh -c \
+    "for n in '$root' '$mid' '$leaf'; do rpm --root \$n --dbpath /var/lib/rpm -V -a --nodeps || exit 1; done"
+run_ok "remove tool and libbar from the middle node" manager remove -r "$mid" tool libbar
+is "$(qa "$mid")" "" "middle node empty again"
+run_ok "install tool by name through the root's repository" manager install -r "$leaf" tool
+is "$(qa "$leaf")" "app-1.0-1.noarch libbar-1.1-1.noarch tool-1.1-1.noarch " \
+    "dependency resolved from an ancestor's repository"
+run_ok "repo remove" manager repo remove -r "$root" local
+[ ! -e "$root/etc/yum.repos.d/local.repo" ]; ok $? "the .repo file is gone"
+
+# --noscripts
+run_ok "--noscripts" manager install --noscripts -r "$leaf" "$scripted"
+[ ! -e "$leaf/var/scripted" ]; ok $? "no scriptlet ran"
+is "$(qa "$leaf")" "app-1.0-1.noarch libbar-1.1-1.noarch scripted-1.0-1.noarch tool-1.1-1.noarch " \
+    "but the package is installed"
+done_testing
