@@ -122,9 +122,11 @@ static int parse_capability_entry(config_loader_t *loader,
                                   const yaml_reader_event_t *start)
 {
     config_t *config = loader->config;
+    config->capabilities = config_parse_grow(loader, config->capabilities,
+                                             config->capability_count,
+                                             sizeof *config->capabilities);
     config_capability_t *entry =
-        config_parse_append(loader, (void **)&config->capabilities,
-                            &config->capability_count, sizeof *entry);
+        &config->capabilities[config->capability_count++];
     entry->pos = start->pos;
     entry->from = config;
     return config_parse_section(loader, &capability_section, entry, start);
@@ -173,9 +175,8 @@ static int check_environ_entry(config_loader_t *loader,
                        entry->mode == ENVIRON_EXECFD;
     if (needs_value && !entry->value)
         return error_at(loader->err, &entry->pos,
-                        "missing key 'value' in "
-                        "environ entry (mode %s needs one)",
-                        mode);
+                        "missing key 'value' in environ entry (mode %s "
+                        "needs one)", mode);
     if (!needs_value && seen[ENVIRON_KEY_VALUE].line)
         return error_at(loader->err, &seen[ENVIRON_KEY_VALUE],
                         "'value' is not allowed with mode %s", mode);
@@ -186,9 +187,10 @@ static int parse_environ_entry(config_loader_t *loader,
                                const yaml_reader_event_t *start)
 {
     config_t *config = loader->config;
-    config_environ_t *entry =
-        config_parse_append(loader, (void **)&config->environment,
-                            &config->environment_count, sizeof *entry);
+    config->environment = config_parse_grow(loader, config->environment,
+                                            config->environment_count,
+                                            sizeof *config->environment);
+    config_environ_t *entry = &config->environment[config->environment_count++];
     entry->pos = start->pos;
     entry->from = config;
     source_pos_t seen[KEY_COUNT(environ_keys)] = {0};
@@ -247,8 +249,8 @@ static int complete_export_entry(config_loader_t *loader,
     case EXPORT_EXECFD:
         if (!entry->path || !*entry->path)
             return error_at(loader->err, &entry->pos,
-                            "missing key 'path' in "
-                            "exports entry (mode %s needs one)",
+                            "missing key 'path' in exports entry (mode %s "
+                            "needs one)",
                             config_export_mode_names[entry->mode]);
         return 0;
     default:
@@ -260,9 +262,9 @@ static int parse_export_entry(config_loader_t *loader,
                               const yaml_reader_event_t *start)
 {
     config_t *config = loader->config;
-    config_export_t *entry =
-        config_parse_append(loader, (void **)&config->exports,
-                            &config->export_count, sizeof *entry);
+    config->exports = config_parse_grow(
+        loader, config->exports, config->export_count, sizeof *config->exports);
+    config_export_t *entry = &config->exports[config->export_count++];
     entry->pos = start->pos;
     entry->from = config;
     if (config_parse_section(loader, &export_section, entry, start) < 0)
@@ -323,19 +325,21 @@ static int parse_config(config_loader_t *loader, const config_key_t *key,
     return config_parse_section(loader, &section, target, value);
 }
 
+static const char alias_characters[] = "abcdefghijklmnopqrstuvwxyz"
+                                       "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                       "0123456789+-_@:";
+
+/* The alias names /nodes/ALIAS and a cgroup: no slash, dot or blank. */
 static int parse_alias(config_loader_t *loader, const config_key_t *key,
                        void *target, const yaml_reader_event_t *value)
 {
     if (config_parse_string(loader, key, target, value) < 0)
         return -1;
     const char *alias = KEY_FIELD(target, key, config_string_t)->value;
-    if (alias && (!*alias || alias[strspn(alias, "abcdefghijklmnopqrstuvwxyz"
-                                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                 "0123456789+-_@:")]))
+    if (alias && (!*alias || alias[strspn(alias, alias_characters)]))
         return error_at(loader->err, &value->pos,
-                        "bad alias '%s': only letters, digits and +-_@: "
-                        "are allowed",
-                        alias);
+                        "bad alias '%s': only letters, digits and +-_@: are "
+                        "allowed", alias);
     return 0;
 }
 
@@ -363,41 +367,33 @@ static const config_key_t top_keys[] = {
 static const config_section_t top_section = {"the file", top_keys,
                                              KEY_COUNT(top_keys)};
 
-static int expect_event(config_loader_t *loader, yaml_reader_event_t *event,
-                        yaml_reader_event_type_t type, const char *message)
-{
-    if (config_parse_next(loader, event) < 0)
-        return -1;
-    if (event->type != type)
-        return error_at(loader->err, &event->pos, "%s", message);
-    return 0;
-}
-
-/* One document holding one mapping. */
+/* The stream holds one document, the document one mapping. libyaml
+ * guarantees the order of the structural events skipped here. */
 static int parse_document(config_loader_t *loader)
 {
     yaml_reader_event_t event;
-    if (expect_event(loader, &event, YAML_READER_STREAM_START, "no stream") <
-            0 ||
-        expect_event(loader, &event, YAML_READER_DOCUMENT_START, "empty file") <
-            0 ||
+    if (config_parse_next(loader, &event) < 0 || /* stream start */
         config_parse_next(loader, &event) < 0)
+        return -1;
+    if (event.type == YAML_READER_STREAM_END)
+        return error_at(loader->err, &event.pos, "empty file");
+    if (config_parse_next(loader, &event) < 0) /* after document start */
         return -1;
     if (event.type == YAML_READER_SCALAR && event.null)
         return error_at(loader->err, &event.pos, "empty file");
     if (event.type != YAML_READER_MAPPING_START)
         return error_at(loader->err, &event.pos,
-                        "expected a mapping at the "
-                        "top level, found %s",
+                        "expected a mapping at the top level, found %s",
                         yaml_reader_event_name(event.type));
-    if (config_parse_section(loader, &top_section, loader->config, &event) < 0)
+    config_t *config = loader->config;
+    if (config_parse_section(loader, &top_section, config, &event) < 0 ||
+        config_parse_next(loader, &event) < 0 || /* document end */
+        config_parse_next(loader, &event) < 0)
         return -1;
-    return expect_event(loader, &event, YAML_READER_DOCUMENT_END,
-                        "unexpected content after the document") < 0 ||
-                   expect_event(loader, &event, YAML_READER_STREAM_END,
-                                "only one YAML document is allowed") < 0
-               ? -1
-               : 0;
+    if (event.type != YAML_READER_STREAM_END)
+        return error_at(loader->err, &event.pos,
+                        "only one YAML document is allowed");
+    return 0;
 }
 
 /* A node's own file must name its alias; main.yaml and admin files may

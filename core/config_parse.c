@@ -39,13 +39,10 @@ int config_parse_expect_scalar(config_loader_t *loader, const config_key_t *key,
 static const char *names_list(config_loader_t *loader, const char *const *names,
                               int count)
 {
-    char *list = "";
-    for (int i = 0; i < count; i++)
+    char *list = arena_strdup(loader->arena, names[0]);
+    for (int i = 1; i < count; i++)
         list = arena_printf(loader->arena, "%s%s%s", list,
-                            i == 0           ? ""
-                            : i == count - 1 ? " or "
-                                             : ", ",
-                            names[i]);
+                            i == count - 1 ? " or " : ", ", names[i]);
     return list;
 }
 
@@ -105,9 +102,8 @@ int config_parse_mapping(config_loader_t *loader,
         return check_mandatory(loader, section, seen, &start->pos);
     if (start->type != YAML_READER_MAPPING_START)
         return error_at(loader->err, &start->pos,
-                        "%s: expected a mapping, "
-                        "found %s",
-                        section->name, yaml_reader_event_name(start->type));
+                        "%s: expected a mapping, found %s", section->name,
+                        yaml_reader_event_name(start->type));
     yaml_reader_event_t event, value;
     for (;;) {
         if (config_parse_next(loader, &event) < 0)
@@ -116,9 +112,8 @@ int config_parse_mapping(config_loader_t *loader,
             return check_mandatory(loader, section, seen, &start->pos);
         if (event.type != YAML_READER_SCALAR)
             return error_at(loader->err, &event.pos,
-                            "%s: expected a key, "
-                            "found %s",
-                            section->name, yaml_reader_event_name(event.type));
+                            "%s: expected a key, found %s", section->name,
+                            yaml_reader_event_name(event.type));
         const config_key_t *key = find_key(section, event.scalar);
         if (!key)
             return error_at(loader->err, &event.pos, "unknown key '%s' in %s",
@@ -144,18 +139,18 @@ int config_parse_section(config_loader_t *loader,
     return config_parse_mapping(loader, section, target, start, seen);
 }
 
-/* Appends one zeroed element to an arena array, doubling its room when
- * `count` reaches a power of two (the room is implied by the count). */
-void *config_parse_append(config_loader_t *loader, void **array, size_t *count,
-                          size_t size)
+/* Room for one more element in the arena array `array` of `count`
+ * elements of `size` bytes: the room doubles each time `count` reaches a
+ * power of two (so it is implied by the count). Returns the array, which
+ * may have moved; the new element is zeroed. */
+void *config_parse_grow(config_loader_t *loader, void *array, size_t count,
+                        size_t size)
 {
-    size_t n = *count;
-    if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
-        size_t room = n == 0 ? 4 : 2 * n;
-        *array = arena_grow(loader->arena, *array, n * size, room * size);
+    if (count == 0 || (count >= 4 && (count & (count - 1)) == 0)) {
+        size_t room = count == 0 ? 4 : 2 * count;
+        array = arena_grow(loader->arena, array, count * size, room * size);
     }
-    (*count)++;
-    return (char *)*array + n * size;
+    return array;
 }
 
 /* A list (or null = empty list) whose entries go through `entry`. */

@@ -93,10 +93,11 @@ typedef int config_entry_fn(config_loader_t *loader,
  * event goes to `entry`. */
 int config_parse_list(config_loader_t *loader, const config_key_t *key,
                       const yaml_reader_event_t *start, config_entry_fn *entry);
-/* Appends one zeroed element of `size` bytes to the arena array `*array`
- * of `*count` elements and returns it. */
-void *config_parse_append(config_loader_t *loader, void **array,
-                          size_t *count, size_t size);
+/* Room for one more element in the arena array `array` of `count`
+ * elements of `size` bytes; returns the array, which may have moved. The
+ * new element is zeroed. */
+void *config_parse_grow(config_loader_t *loader, void *array, size_t count,
+                        size_t size);
 
 /* Parse functions for the tables. Null scalars leave optional values
  * unset. */

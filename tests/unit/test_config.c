@@ -846,10 +846,32 @@ static void empty_and_odd_documents(void **state)
                "scanning a quoted scalar");
 }
 
-/* Regression cases found by fuzzing tests/fuzz/fuzz_config.c. */
-static void fuzz_regressions(void **state)
+/* Inputs meant to hurt: nesting hidden in an ignored legacy key, an
+ * alias inside it, a buffer that is not NUL-terminated, input past the
+ * size limit. */
+static void hostile_inputs(void **state)
 {
-    (void)state;
+    char text[200] = HEADER "config:\n  inherit: ";
+    for (int i = 0; i < 40; i++)
+        strcat(text, "[");
+    load_fails(state, text, "4:42: nesting deeper than 32 levels");
+    load_fails(state, HEADER "config:\n  inherit: {a: &x 1, b: *x}\n",
+               "4:16: YAML anchors are not allowed (&x)");
+
+    const char unterminated[] = HEADER "config:\n  hostname: abcXYZ";
+    config_t *c = NULL;
+    rp_error_t err = {0};
+    assert_int_equal(config_load_buffer(*state, FILE_NAME, unterminated,
+                                        sizeof unterminated - 4, "/n", false,
+                                        &c, &err), 0);
+    assert_string_equal(c->hostname.value, "abc");
+
+    size_t size = 1024 * 1024 + 1;
+    char *big = malloc(size);
+    memset(big, '#', size);
+    load_fails_as(state, big, size, "/n", false,
+                  ": file larger than 1048576 bytes");
+    free(big);
 }
 
 /* ---- name tables ------------------------------------------------------ */
@@ -940,7 +962,7 @@ int main(void)
         TEST(wrong_types),
         TEST(limits_and_encoding),
         TEST(empty_and_odd_documents),
-        TEST(fuzz_regressions),
+        TEST(hostile_inputs),
         TEST(name_tables),
         TEST(capability_names),
     };
