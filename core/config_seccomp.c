@@ -96,9 +96,9 @@ static config_seccomp_rule_t *rule_append(config_loader_t *loader,
                                           const yaml_reader_event_t *start)
 {
     config_seccomp_t *policy = &loader->config->seccomp;
-    config_seccomp_rule_t *rule =
-        config_parse_append(loader, (void **)&policy->rules, &policy->rule_count,
-                            sizeof *rule);
+    policy->rules = config_parse_grow(loader, policy->rules,
+                                      policy->rule_count, sizeof *policy->rules);
+    config_seccomp_rule_t *rule = &policy->rules[policy->rule_count++];
     *rule = (config_seccomp_rule_t){.action = action, .pos = start->pos,
                                     .from = loader->config};
     if (start->type == YAML_READER_SCALAR)
