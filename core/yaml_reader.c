@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <yaml.h>
 
@@ -41,11 +42,18 @@ static int read_whole_file(arena_t *arena, const char *file, char **data,
     int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)
         return error_set_errno(err, errno, "cannot open %s", file);
-    /* One byte more than the limit tells "too large" from "just fits". */
-    char *buffer = arena_alloc(arena, YAML_READER_MAX_SIZE + 2);
+    /* One byte more than the limit tells "too large" from "just fits".
+     * The buffer starts at the file's size: a maximal buffer per file
+     * would cost every redwrap start a megabyte per configuration file. */
+    size_t capacity = YAML_READER_MAX_SIZE + 1;
+    struct stat info;
+    if (fstat(fd, &info) == 0 && S_ISREG(info.st_mode) &&
+        info.st_size < YAML_READER_MAX_SIZE)
+        capacity = (size_t)info.st_size + 1;
+    char *buffer = arena_alloc(arena, capacity + 1);
     size_t used = 0;
-    while (used <= YAML_READER_MAX_SIZE) {
-        ssize_t got = read(fd, buffer + used, YAML_READER_MAX_SIZE + 1 - used);
+    while (used < capacity) {
+        ssize_t got = read(fd, buffer + used, capacity - used);
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0) {
@@ -56,6 +64,10 @@ static int read_whole_file(arena_t *arena, const char *file, char **data,
         if (got == 0)
             break;
         used += (size_t)got;
+        if (used == capacity && capacity <= YAML_READER_MAX_SIZE) { /* grew */
+            buffer = arena_grow(arena, buffer, capacity + 1, YAML_READER_MAX_SIZE + 2);
+            capacity = YAML_READER_MAX_SIZE + 1;
+        }
     }
     close(fd);
     if (used > YAML_READER_MAX_SIZE)
