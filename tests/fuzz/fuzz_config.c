@@ -40,6 +40,8 @@ static size_t touch_config(const config_t *c)
         sum += touch(c->exports[i].mount) + touch(c->exports[i].path) +
                touch(c->exports[i].info) + touch(c->exports[i].warn) +
                touch(config_export_mode_names[c->exports[i].mode]);
+    for (size_t i = 0; i < c->seccomp.rule_count; i++)
+        sum += touch(c->seccomp.rules[i].syscall);
     return sum;
 }
 
