@@ -18,6 +18,7 @@ struct applet {
 static const struct applet applets[] = {
     {"redcgroup", redcgroup_main},
     {"redmanager", redmanager_main},
+    {"redrpm", redrpm_main},
     {"redwrap", redwrap_main},
 };
 

@@ -98,7 +98,7 @@ int rpmdb_setup(rp_error_t *err)
     for (size_t i = 0; i < sizeof rpmdb_macros / sizeof rpmdb_macros[0]; i++)
         rpmPushMacro(NULL, rpmdb_macros[i][0], NULL, rpmdb_macros[i][1],
                      RMIL_CMDLINE);
-    rpmSetVerbosity(log_verbosity > 0 ? RPMLOG_INFO : RPMLOG_WARNING);
+    rpmSetVerbosity(log_verbosity > 0 ? RPMLOG_INFO : RPMLOG_NOTICE);
     done = true;
     return 0;
 }
