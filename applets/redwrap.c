@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "applets/applets.h"
+#include "core/cgroup.h"
 #include "core/container.h"
 #include "core/log.h"
 #include "core/merge.h"
@@ -114,6 +115,22 @@ static int redwrap_resolve_id(const char *name, bool group, unsigned long *id)
     return entry ? 0 : -1;
 }
 
+/* The node cgroups (core/cgroup.h): values always validated; cgroups
+ * created and written only for a real run, and only when a node asks for
+ * limits. Limits that cannot be applied stop redwrap (fail closed). */
+static void redwrap_cgroups(arena_t *arena, const node_chain_t *chain,
+                            const config_t *merged, bool dump_only, plan_t *plan)
+{
+    cgroup_plan_t cgroups;
+    rp_error_t err;
+    if (cgroup_plan_build(arena, chain, &cgroups, &err) < 0 ||
+        (cgroups.limited &&
+         cgroup_plan_locate(arena, &cgroups, &merged->cgrouproot, &err) < 0) ||
+        (!dump_only && cgroup_plan_apply(&cgroups, &err) < 0))
+        fatal_error(EXIT_SETUP, &err);
+    plan->cgroup_path = cgroups.limited ? cgroups.run : NULL;
+}
+
 int redwrap_main(int argc, char **argv)
 {
     redwrap_options_t options = {0};
@@ -144,6 +161,7 @@ int redwrap_main(int argc, char **argv)
     if (plan_build(arena, merged, chain.nodes[chain.count - 1].path,
                    &plan_options, &plan, &err) < 0)
         fatal_error(EXIT_SETUP, &err);
+    redwrap_cgroups(arena, &chain, merged, options.dump_only, plan);
     if (options.dump_only) {
         plan_dump(plan, stdout);
         arena_free(arena);

@@ -76,12 +76,13 @@ int cgroup_plan_apply(const cgroup_plan_t *plan, rp_error_t *err);
  * cgroup_spawn, opened on the host before the mounts change. */
 int cgroup_open(const char *dir, rp_error_t *err);
 
-/* Like fork(2), the child starting inside the cgroup `cgroup_fd` through
- * clone3 CLONE_INTO_CGROUP; where that is unavailable (kernels before
- * 5.7) the child writes itself to cgroup.procs before returning, or
- * prints why and exits EXIT_SETUP. A negative `cgroup_fd` (no limits)
- * is a plain fork. Failure: -1, errno set, `err` filled. */
-pid_t cgroup_spawn(int cgroup_fd, rp_error_t *err);
+/* Like fork(2) with clone flags (CLONE_NEWPID...; SIGCHLD is added), the
+ * child starting inside the cgroup `cgroup_fd` through clone3
+ * CLONE_INTO_CGROUP; where that is unavailable (kernels before 5.7) the
+ * child writes itself to cgroup.procs before returning, or prints why and
+ * exits EXIT_SETUP. A negative `cgroup_fd` (no limits) starts no cgroup.
+ * Failure: -1, errno set, `err` filled. */
+pid_t cgroup_spawn(int cgroup_fd, uint64_t clone_flags, rp_error_t *err);
 
 /* Write TEXT to DIR/NAME like the shell's `>` (O_CREAT only when
  * `create`: interface files of a real cgroup always exist). -1 + errno. */

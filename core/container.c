@@ -21,13 +21,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "rootfs.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
-#endif
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
 #endif
 #ifndef PR_CAP_AMBIENT
 #define PR_CAP_AMBIENT 47
@@ -299,9 +297,8 @@ static int container_prepare(arena_t *arena, container_t *container,
     }
     container->cgroup_fd = -1;
     if (plan->cgroup_path &&
-        (container->cgroup_fd = open(plan->cgroup_path,
-                                     O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-        return error_set_errno(err, errno, "cannot open cgroup %s", plan->cgroup_path);
+        (container->cgroup_fd = cgroup_open(plan->cgroup_path, err)) < 0)
+        return -1;
     return container_prepare_env(arena, container, caller_env, err);
 }
 
@@ -564,17 +561,8 @@ static pid_t container_spawn(const container_t *container)
 {
     uint64_t flags = container->plan->namespaces[PLAN_NS_PID].action == PLAN_NS_NEW
                          ? CLONE_NEWPID : 0;
-    if (container->cgroup_fd >= 0) {
-        struct {
-            uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
-                stack_size, tls, set_tid, set_tid_size, cgroup;
-        } args = {.flags = flags | CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
-                  .cgroup = (uint64_t)container->cgroup_fd};
-        return (pid_t)syscall(SYS_clone3, &args, sizeof args);
-    }
-    if (flags) /* fork() with flags: no stack, no tls, no tid pointers */
-        return (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, 0, 0, 0, 0);
-    return fork();
+    rp_error_t ignored; /* callers report errno */
+    return cgroup_spawn(container->cgroup_fd, flags, &ignored);
 }
 
 /* Children are created with the forwarded signals blocked; the parent

@@ -11,13 +11,15 @@ export CGROUPS_MOUNT_POINT="$scratch/cg"
 export REDPAK_MAIN="$scratch/main.yaml"
 printf 'headers:\n  alias: main\nconfig:\n  cgrouproot: /test\n' > "$REDPAK_MAIN"
 
-make_node() { # make_node DIR ALIAS CGROUPS-YAML (indented under cgroups:)
+# make_node DIR ALIAS CGROUPS-YAML (indented under cgroups:) [TOP-LEVEL-YAML]
+make_node() {
     mkdir -p "$1/etc"
     printf 'realpath: %s\nstate: Enable\ntimestamp: 0\ninfo: test\n' "$1" \
         > "$1/.rednode.yaml"
     {
         printf 'headers:\n  alias: %s\n' "$2"
         if [ -n "$3" ]; then printf 'config:\n  cgroups:\n%s\n' "$3"; fi
+        if [ -n "${4:-}" ]; then printf '%s\n' "$4"; fi
     } > "$1/etc/redpak.yaml"
 }
 
@@ -187,17 +189,54 @@ own=$(sed -n 's/^0:://p' /proc/self/cgroup)
 like "$($REDPAK redcgroup -r "$nodes/a/b" show)" "root $CGROUPS_MOUNT_POINT${own%/}
 " "the default cgrouproot is the caller's cgroup"
 
+# redwrap starts the program in the leaf's run cgroup. A look-alike
+# directory is not a cgroup, so clone3 refuses it and the child writes
+# itself ("0") to run/cgroup.procs before it executes.
+mkdir -p "$scratch/bin"
+cp /bin/busybox "$scratch/bin/busybox"
+ln -s busybox "$scratch/bin/sh"
+wrap_exports="exports:
+  - {mode: Restricted, mount: /bin, path: $scratch/bin}
+  - {mode: Procfs, mount: /proc}"
+make_node "$nodes/w" w '    pids:
+      max: 30' "$wrap_exports"
+make_node "$nodes/wplain" wplain '' "$wrap_exports"
+printf 'headers:\n  alias: main\nconfig:\n  share_all: Disabled\n  cgrouproot: /test\n' > "$REDPAK_MAIN"
+w_run=$CGROUPS_MOUNT_POINT/test/redpak-w-$(fnv1a "$nodes/w")/run
+fake_tree "cpuset cpu io memory pids"
+output=$($REDPAK redwrap -r "$nodes/w" -- /bin/sh -c 'echo inside' 2>&1); status=$?
+is "$status|$output" "0|inside" "redwrap runs a node with limits"
+is "$(cat "$w_run/cgroup.procs" 2>/dev/null)|$(cat "$w_run/../pids.max")" "0|30" \
+    "redwrap wrote the limits and its child entered the run cgroup"
+run_ok "redwrap --dump-only" $REDPAK redwrap --dump-only -r "$nodes/w" -- /bin/sh
+like "$($REDPAK redwrap --dump-only -r "$nodes/w" -- /bin/sh)" "cgroup $w_run" \
+    "--dump-only names the program's cgroup"
+fake_tree "cpu memory"
+output=$($REDPAK redwrap -r "$nodes/w" -- /bin/sh -c 'echo inside' 2>&1); status=$?
+like "$status|$(printf '%s\n' "$output" | wc -l)|$output" \
+    "^125\|1\|redwrap: $nodes/w/etc/redpak.yaml:6:[0-9]+: the pids controller is not available in $CGROUPS_MOUNT_POINT/test: delegate it" \
+    "redwrap refuses limits it cannot apply, in one line (exit 125)"
+is "$(find "$CGROUPS_MOUNT_POINT/test" -mindepth 1 -type d | wc -l)" 0 \
+    "and creates no cgroup"
+
 # The real machine: with limits asked and no usable cgroup v2 controller
 # (a hybrid hierarchy), refuse; without limits nothing is needed.
 unset CGROUPS_MOUNT_POINT
+printf 'headers:\n  alias: main\nconfig:\n  share_all: Disabled\n' > "$REDPAK_MAIN"
 unified=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
 if [ -n "$unified" ] && ! grep -qw pids "$unified/cgroup.controllers"; then
     output=$($REDPAK redcgroup -r "$nodes/a/b" apply 2>&1); status=$?
     like "$status|$output" "^1\|redcgroup: .*: the (memory|pids|cpu) controller is not available in" \
         "on a host without cgroup v2 controllers, limits are refused"
+    output=$($REDPAK redwrap -r "$nodes/w" -- /bin/sh -c 'echo inside' 2>&1); status=$?
+    like "$status|$output" "^125\|redwrap: .*: the pids controller is not available in" \
+        "redwrap too refuses to run there"
 else
     ok 0 "# SKIP the host has cgroup v2 controllers"
+    ok 0 "# SKIP the host has cgroup v2 controllers"
 fi
+output=$($REDPAK redwrap -r "$nodes/wplain" -- /bin/sh -c 'echo inside' 2>&1); status=$?
+is "$status|$output" "0|inside" "a node without limits runs without any cgroup"
 
 # Command line.
 run_ok "--help" $REDPAK redcgroup --help

@@ -308,7 +308,7 @@ static void test_spawn_fallback(void **state)
     rp_error_t err;
     int fd = cgroup_open(f->tree, &err);
     assert_true(fd >= 0);
-    pid_t pid = cgroup_spawn(fd, &err);
+    pid_t pid = cgroup_spawn(fd, 0, &err);
     if (pid == 0)
         _exit(7);
     close(fd);
@@ -320,7 +320,7 @@ static void test_spawn_without_cgroup(void **state)
 {
     fixture_t *f = *state;
     rp_error_t err;
-    pid_t pid = cgroup_spawn(-1, &err);
+    pid_t pid = cgroup_spawn(-1, 0, &err);
     if (pid == 0)
         _exit(3);
     assert_child_exits(pid, 3);
@@ -339,7 +339,7 @@ static void test_spawn_refused(void **state)
     char *procs = arena_printf(f->arena, "%s/cgroup.procs", f->tree);
     assert_int_equal(mkdir(procs, 0755), 0);
     int fd = cgroup_open(f->tree, &err);
-    pid_t pid = cgroup_spawn(fd, &err);
+    pid_t pid = cgroup_spawn(fd, 0, &err);
     if (pid == 0)
         _exit(0);
     close(fd);
