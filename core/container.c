@@ -35,6 +35,7 @@
 
 extern char **environ;
 
+#define CONTAINER_CLOSE_RANGE_CLOEXEC 4 /* linux/close_range.h */
 #define CONTAINER_OUTPUT_MAX (1 << 20) /* Execfd output, Internal content */
 
 static const int container_ns_flags[PLAN_NS_COUNT] = {
@@ -581,6 +582,17 @@ static pid_t container_fork_forwarding(const container_t *container, bool first)
     return pid;
 }
 
+/* Descriptors the caller left open (a directory of the host, a socket)
+ * would be ways out: only stdin, stdout and stderr reach the program. */
+static void container_close_inherited(void)
+{
+    if (syscall(SYS_close_range, 3U, ~0U, CONTAINER_CLOSE_RANGE_CLOEXEC) == 0)
+        return;
+    long last = sysconf(_SC_OPEN_MAX);
+    for (int fd = 3; fd < (last > 0 && last < 65536 ? last : 65536); fd++)
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
 static noreturn void container_exec(const container_t *container)
 {
     const plan_t *plan = container->plan;
@@ -599,6 +611,7 @@ static noreturn void container_exec(const container_t *container)
         _exit(EXIT_SETUP);
     }
     environ = container->envp;
+    container_close_inherited();
     execvp(plan->argv[0], plan->argv);
     int code = errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
     fprintf(stderr, "%s: cannot execute %s: %s\n", log_program(), plan->argv[0],

@@ -3,7 +3,7 @@
  * (core/container.c) follows the plan step by step and decides nothing;
  * `redwrap --dump-only` prints it with plan_dump().
  *
- * Decisions taken here (documented in README.md, "redwrap"):
+ * Decisions taken here (documented in docs/redwrap.md):
  * - mount namespace: always new; user namespace: new when the caller is
  *   not root or share_user is disabled, joined when it names a file;
  * - uts namespace: new when a hostname is set or share_all is not
@@ -143,7 +143,7 @@ int plan_build(arena_t *arena, const config_t *merged, const char *redpath,
                const plan_options_t *options, plan_t **out, rp_error_t *err);
 
 /* The stable text form printed by `redwrap --dump-only` (documented in
- * README.md); one line per fact, `KEY VALUE...`. */
+ * docs/redwrap.md); one line per fact, `KEY VALUE...`. */
 void plan_dump(const plan_t *plan, FILE *out);
 
 extern const char *const plan_namespace_names[PLAN_NS_COUNT];

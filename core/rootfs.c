@@ -322,7 +322,8 @@ static int rootfs_mount(const plan_mount_t *mount, const rootfs_source_t *source
 {
     if (source->skip)
         return 0;
-    verbose("%s %s", mount->source ? mount->source : "-", mount->target);
+    verbose("mount %s%s%s", mount->target, mount->source ? " from " : "",
+            mount->source ? mount->source : "");
     switch (mount->kind) {
     case PLAN_MOUNT_BIND:
     case PLAN_MOUNT_LOCK:

@@ -191,6 +191,8 @@ out=$(rw -r "$leaf" /bin/probe write /nodes/mid/etc/redpak.yaml)
 is "$out" "error: Read-only file system" "node configuration is never writable"
 out=$(rw -r "$leaf" /bin/probe write /nodes/mid/.rednode.yaml)
 is "$out" "error: Read-only file system" "node status is never writable"
+out=$(rw -r "$leaf" /bin/ls /proc/self/fd 9</)
+! printf '%s\n' "$out" | grep -qx 9; ok $? "descriptors left open by the caller do not reach the program"
 mkdir -p "$scratch/evil"
 ln -s / "$scratch/evil/usr"
 make_node "$scratch/evil" evil Enable <<EOF
@@ -242,6 +244,36 @@ is "$(printf '%s\n' "$out" | sed -n 's/^ipc //p')" "$(readlink /proc/$holder/ns/
 out=$(rw -r "$scratch/nsnode" /bin/probe ids)
 like "$out" "^uid=0 " "shared user namespace keeps root"
 kill $holder; wait $holder 2>/dev/null
+
+# ---- --admin, --verbose, die-with-parent, SIGHUP ----
+cat > "$leaf/etc/redpak-admin.yaml" <<EOF
+headers:
+  alias: leaf
+environ:
+  - {mode: Static, key: ADMIN_VAR, value: admin}
+EOF
+out=$(rw -r "$leaf" --admin /bin/probe env)
+like "$out" "ADMIN_VAR=admin" "--admin merges the admin file"
+out=$(rw -r "$leaf" /bin/probe env)
+! printf '%s' "$out" | grep -q ADMIN_VAR; ok $? "admin file ignored without --admin"
+out=$(rw -v -r "$leaf" /bin/true 2>&1)
+like "$out" "redwrap: mount /ro from $root/ro" "--verbose names each mount"
+make_node "$scratch/dwp" dwp Enable <<EOF
+headers:
+  alias: dwp
+config:
+  die-with-parent: Enabled
+exports:
+$(base_exports "$scratch/root")
+EOF
+sh -c "\"$REDPAK\" redwrap -r \"$scratch/dwp\" /bin/sleep 31.5; :" & parent=$!
+sleep 0.5
+kill -KILL $parent; wait $parent 2>/dev/null
+sleep 0.5
+! pgrep -f "sleep 31.5" >/dev/null; ok $? "die-with-parent: container dies with the caller"
+rw -r "$leaf" /bin/sleep 30 & wrapper=$!
+sleep 0.5; kill -HUP $wrapper; wait $wrapper
+is $? 129 "SIGHUP forwarded: 128+1"
 
 # ---- states, --force, --strict, --dump-only ----
 sed -i 's/state: Enable/state: Disable/' "$root/mid/.rednode.yaml"
