@@ -83,13 +83,8 @@ static bool yaml_plain_safe(const char *text)
     return true;
 }
 
-void config_print_yaml_scalar(FILE *out, const char *text)
+void config_print_yaml_escaped(FILE *out, const char *text)
 {
-    if (yaml_plain_safe(text)) {
-        fputs(text, out);
-        return;
-    }
-    fputc('"', out);
     for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
         if (*c == '"' || *c == '\\')
             fprintf(out, "\\%c", *c);
@@ -102,6 +97,16 @@ void config_print_yaml_scalar(FILE *out, const char *text)
         else
             fputc(*c, out);
     }
+}
+
+void config_print_yaml_scalar(FILE *out, const char *text)
+{
+    if (yaml_plain_safe(text)) {
+        fputs(text, out);
+        return;
+    }
+    fputc('"', out);
+    config_print_yaml_escaped(out, text);
     fputc('"', out);
 }
 

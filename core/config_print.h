@@ -31,5 +31,9 @@ const char *config_origin_name(const config_t *from);
  * scalar when that reads back unchanged, else double-quoted. */
 void config_print_json_string(FILE *out, const char *text);
 void config_print_yaml_scalar(FILE *out, const char *text);
+/* The inside of a YAML double-quoted scalar: escapes quotes, backslashes
+ * and control characters, so `text` can neither end the string nor the
+ * line. */
+void config_print_yaml_escaped(FILE *out, const char *text);
 
 #endif

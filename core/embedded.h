@@ -1,5 +1,5 @@
 /* embedded: the default configuration files compiled into the binary
- * (config/*.yaml, generated into build/gen/embedded.c). */
+ * (the YAML files of config/, generated into build/gen/embedded.c). */
 #ifndef REDPAK_EMBEDDED_H
 #define REDPAK_EMBEDDED_H
 

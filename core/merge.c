@@ -38,6 +38,7 @@ typedef struct merger {
     config_t *merged;
     rp_error_t *err;
     guard_t guards[GUARD_KINDS];
+    bool expanded; /* layers hold expanded copies */
 } merger_t;
 
 /* ---- messages -------------------------------------------------------- */
@@ -411,6 +412,24 @@ static int export_conflict(merger_t *m, const layer_t *layer,
                            earlier->from, "defines it", &earlier->pos);
 }
 
+/* The mount point as it will be mounted. Unexpanded layers are compared
+ * with the predefined names substituted ($NODE_ALIAS differs per node),
+ * without running $(...) for it. */
+static const char *mount_key(merger_t *m, const config_export_t *entry)
+{
+    if (m->expanded)
+        return entry->mount;
+    const node_t *leaf = &m->chain->nodes[m->chain->count - 1];
+    const node_t *node = node_of(m, entry->from);
+    expand_context_t context = {node ? node : leaf, leaf, false};
+    char *expanded;
+    rp_error_t ignored;
+    if (expand_string(m->arena, &context, entry->mount, &entry->pos, &expanded,
+                      &ignored) < 0)
+        return entry->mount;
+    return expanded;
+}
+
 /* Index of the export `entry` replaces, or -1 for a new one; -2 on error.
  * Defaults of main.yaml may be replaced; an admin file may replace a
  * normal file's entry; anything else is a redefinition. */
@@ -420,7 +439,7 @@ static long export_slot(merger_t *m, const layer_t *layer,
     config_t *merged = m->merged;
     for (size_t i = 0; i < merged->export_count; i++) {
         const config_export_t *earlier = &merged->exports[i];
-        if (!mount_same(earlier->mount, entry->mount))
+        if (!mount_same(mount_key(m, earlier), mount_key(m, entry)))
             continue;
         bool from_main = earlier->from->node_path == NULL;
         bool admin_over_normal = layer->admin && !earlier->from->admin;
@@ -575,7 +594,8 @@ int merge_chain(arena_t *arena, const node_chain_t *chain,
     const node_t *leaf = &chain->nodes[chain->count - 1];
     merger_t *m = arena_alloc(arena, sizeof *m);
     *m = (merger_t){.arena = arena, .chain = chain, .err = err,
-                    .merged = arena_alloc(arena, sizeof *m->merged)};
+                    .merged = arena_alloc(arena, sizeof *m->merged),
+                    .expanded = options->expand};
     layer_t *layers = arena_alloc(arena, (2 * chain->count + 1) * sizeof *layers);
     size_t count;
     if (layers_build(m, options, layers, &count) < 0)

@@ -306,8 +306,8 @@ static int node_directory_check(const char *path, rp_error_t *err)
     return 0;
 }
 
-static int node_load(arena_t *arena, const char *path, bool admin,
-                     node_t *node, rp_error_t *err)
+int node_load(arena_t *arena, const char *path, bool admin, node_t *node,
+              rp_error_t *err)
 {
     if (node_directory_check(path, err) < 0)
         return -1;

@@ -64,6 +64,11 @@ bool node_exists(const char *dir);
 int node_chain_load(arena_t *arena, const char *redpath, bool admin,
                     node_chain_t *chain, rp_error_t *err);
 
+/* Load one node (status, config, admin file too when `admin`) without its
+ * ancestors; `path` must be canonical. */
+int node_load(arena_t *arena, const char *path, bool admin, node_t *node,
+              rp_error_t *err);
+
 int node_status_read(arena_t *arena, const char *node_path,
                      node_status_t *status, rp_error_t *err);
 /* Atomic replace (write to a temporary file, then rename). */
