@@ -372,8 +372,9 @@ static int command_tree(const options_t *options)
     if (!S_ISDIR(info.st_mode))
         fatal(EXIT_FAIL, "%s is %s", options->redpath,
               S_ISLNK(info.st_mode) ? "a symlink" : "not a directory");
+    char *single[] = {(char *)options->redpath};
     if (node_exists(options->redpath)) {
-        roots = (char *[]){(char *)options->redpath};
+        roots = single;
         count = 1;
     } else if (node_children(options->arena, options->redpath, &roots, &count,
                              &err) < 0) {

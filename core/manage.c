@@ -107,7 +107,16 @@ static int creation_target(arena_t *arena, creation_t *c,
         return error_set(err, "%s is already a node (--update rewrites its "
                               "configuration)", c->path);
     c->exists = true;
-    return node_load(arena, c->path, false, &c->existing, err);
+    if (node_load(arena, c->path, false, &c->existing, err) == 0)
+        return 0;
+    /* A node whose files are broken can be rewritten when the alias is
+     * given again; its identity (name) is then new. */
+    if (!options->alias)
+        return -1;
+    c->existing = (node_t){.path = c->path};
+    if (node_status_read(arena, c->path, &c->existing.status, err) < 0)
+        c->existing.status = (node_status_t){.state = NODE_STATE_ENABLE};
+    return 0;
 }
 
 static void creation_values(arena_t *arena, creation_t *c,
