@@ -30,13 +30,17 @@ static plan_namespace_t plan_namespace_from_share(const config_share_t *share)
     return ns; /* DISABLED and (never expected) UNSET: new, fail closed */
 }
 
-static void plan_namespaces(plan_t *plan, const config_t *merged)
+static void plan_namespaces(plan_t *plan, const config_t *merged,
+                            const plan_options_t *options)
 {
     for (int k = 0; k < PLAN_NS_COUNT; k++)
         if (plan_share_keys[k] != SHARE_ALL)
             plan->namespaces[k] =
                 plan_namespace_from_share(&merged->share[plan_share_keys[k]]);
     plan->namespaces[PLAN_NS_MOUNT].action = PLAN_NS_NEW;
+    /* without root, only a user namespace of our own allows the rest */
+    if (options->uid != 0 && plan->namespaces[PLAN_NS_USER].action == PLAN_NS_HOST)
+        plan->namespaces[PLAN_NS_USER].action = PLAN_NS_NEW;
     bool host_uts = !merged->hostname.value &&
                     merged->share[SHARE_ALL].mode == SHARE_ENABLED;
     plan->namespaces[PLAN_NS_UTS].action = host_uts ? PLAN_NS_HOST : PLAN_NS_NEW;
@@ -412,7 +416,7 @@ int plan_build(arena_t *arena, const config_t *merged, const char *redpath,
     plan->argv = options->argv;
     plan->node_paths = options->node_paths;
     plan->node_count = options->node_count;
-    plan_namespaces(plan, merged);
+    plan_namespaces(plan, merged, options);
     if (plan_identity(plan, merged, options, err) < 0 ||
         plan_mounts(arena, plan, merged, options, err) < 0 ||
         plan_environment(arena, plan, merged, options, err) < 0 ||

@@ -73,5 +73,15 @@ like "$out" "CapAmb:	0000000000000400" "ambient set too"
 is "$(as_user -r "$leaf" /bin/probe write /ro/file)" "error: Read-only file system" \
     "root inside still cannot write Restricted"
 as_user -r "$root" /bin/sh -c 'kill -INT $$'; is $? 130 "SIGINT: 128+2"
+make_node "$scratch/shared" shared Enable <<EOF
+headers:
+  alias: shared
+config:
+  share_user: Enabled
+exports:
+$(base_exports "$scratch/root")
+EOF
+is "$(as_user -r "$scratch/shared" /bin/probe ids)" "uid=65534 euid=65534 gid=65534 egid=65534 groups=" \
+    "share_user Enabled without root still gets a user namespace of its own"
 
 done_testing

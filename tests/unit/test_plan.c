@@ -84,6 +84,10 @@ static void test_namespaces(void **state)
     assert_int_equal(plan->namespaces[PLAN_NS_IPC].action, PLAN_NS_JOIN);
     assert_string_equal(plan->namespaces[PLAN_NS_IPC].path, "/proc/1/ns/ipc");
     assert_int_equal(plan->namespaces[PLAN_NS_UTS].action, PLAN_NS_NEW);
+
+    config->share[SHARE_USER].mode = SHARE_ENABLED; /* not for a non-root caller */
+    assert_int_equal(build_ok(config, &options)->namespaces[PLAN_NS_USER].action,
+                     PLAN_NS_NEW);
 }
 
 static void test_uts_follows_share_all_and_hostname(void **state)
