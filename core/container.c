@@ -23,6 +23,7 @@
 
 #include "cgroup.h"
 #include "rootfs.h"
+#include "seccomp.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -55,6 +56,7 @@ typedef struct container {
     char **envp;
     int ns_fds[PLAN_NS_COUNT]; /* joined namespaces, -1 otherwise */
     int cgroup_fd;
+    seccomp_program_t seccomp; /* compiled on the host, loaded last */
     char **node_real; /* plan->node_paths with symlinks resolved */
 } container_t;
 
@@ -300,6 +302,8 @@ static int container_prepare(arena_t *arena, container_t *container,
     if (plan->cgroup_path &&
         (container->cgroup_fd = cgroup_open(plan->cgroup_path, err)) < 0)
         return -1;
+    if (seccomp_compile(arena, plan->seccomp, &container->seccomp, err) < 0)
+        return -1;
     return container_prepare_env(arena, container, caller_env, err);
 }
 
@@ -505,18 +509,6 @@ static int container_limits(const plan_t *plan, rp_error_t *err)
     return 0;
 }
 
-/* Hook for the seccomp module: install plan->seccomp as the very last
- * step before execve. Until it lands, a policy cannot be honoured, so a
- * configuration that sets one is refused (fail closed). */
-static int container_step_seccomp(const plan_t *plan, rp_error_t *err)
-{
-    const config_seccomp_t *policy = plan->seccomp;
-    if (policy && (policy->rule_count || policy->default_action))
-        return error_set(err, "cannot install seccomp policy: not supported by "
-                         "this build");
-    return 0;
-}
-
 /* ---- processes ---- */
 
 static volatile pid_t container_forward_to;
@@ -606,7 +598,7 @@ static noreturn void container_exec(const container_t *container)
         (plan->namespaces[PLAN_NS_PID].action != PLAN_NS_NEW &&
          prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 &&
          error_set_errno(&err, errno, "cannot set the parent-death signal")) ||
-        container_step_seccomp(plan, &err) < 0) {
+        seccomp_load(&container->seccomp, &err) < 0) {
         error_print(&err);
         _exit(EXIT_SETUP);
     }

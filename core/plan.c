@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "merge.h"
+#include "seccomp.h"
 
 const char *const plan_namespace_names[PLAN_NS_COUNT] = {
     "user", "mount", "pid", "ipc", "uts", "net", "cgroup", "time",
@@ -404,8 +405,16 @@ static int plan_scalars(plan_t *plan, const config_t *merged, rp_error_t *err)
     }
     plan->die_with_parent = merged->die_with_parent.value == TRISTATE_ENABLED;
     plan->new_session = merged->new_session.value != TRISTATE_DISABLED;
-    plan->seccomp = &merged->seccomp;
     return 0;
+}
+
+/* A program that keeps the caller's session could push keystrokes into
+ * the caller's terminal: TIOCSTI and TIOCLINUX are denied then. */
+static void plan_seccomp(arena_t *arena, plan_t *plan, const config_t *merged)
+{
+    plan->seccomp = plan->new_session
+                        ? &merged->seccomp
+                        : seccomp_add_terminal_guard(arena, &merged->seccomp);
 }
 
 int plan_build(arena_t *arena, const config_t *merged, const char *redpath,
@@ -422,6 +431,7 @@ int plan_build(arena_t *arena, const config_t *merged, const char *redpath,
         plan_environment(arena, plan, merged, options, err) < 0 ||
         plan_scalars(plan, merged, err) < 0)
         return -1;
+    plan_seccomp(arena, plan, merged);
     *out = plan;
     return 0;
 }
@@ -532,9 +542,7 @@ void plan_dump(const plan_t *plan, FILE *out)
     fprintf(out, "die-with-parent %s\nnew-session %s\n",
             plan->die_with_parent ? "yes" : "no", plan->new_session ? "yes" : "no");
     fprintf(out, "cgroup %s\n", plan->cgroup_path ? plan->cgroup_path : "-");
-    fprintf(out, "seccomp %s\n",
-            plan->seccomp && (plan->seccomp->rule_count ||
-                              plan->seccomp->default_action) ? "policy" : "none");
+    seccomp_dump(plan->seccomp, out);
     fputs("exec", out);
     for (char *const *arg = plan->argv; arg && *arg; arg++)
         fprintf(out, " %s", *arg);

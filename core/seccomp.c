@@ -433,6 +433,9 @@ int seccomp_compile(arena_t *arena, const config_seccomp_t *policy,
     compiler_t c = {.arena = arena};
     const config_seccomp_t *const *layers, *single;
     size_t count = layers_of(policy, &layers, &single);
+    *out = (seccomp_program_t){NULL, 0};
+    if (!count)
+        return 0;
     emit_prologue(&c);
     for (size_t i = 0; i < count; i++)
         if (emit_layer(&c, layers[i], err) < 0)
@@ -446,18 +449,14 @@ int seccomp_compile(arena_t *arena, const config_seccomp_t *policy,
     return 0;
 }
 
-int seccomp_install(arena_t *arena, const config_seccomp_t *policy,
-                    rp_error_t *err)
+int seccomp_load(const seccomp_program_t *program, rp_error_t *err)
 {
-    if (!seccomp_policy_set(policy))
+    if (!program->length)
         return 0;
-    seccomp_program_t program;
-    if (seccomp_compile(arena, policy, &program, err) < 0)
-        return -1;
     struct {
         unsigned short length;
         seccomp_instruction_t *filter;
-    } fprog = {(unsigned short)program.length, program.code};
+    } fprog = {(unsigned short)program->length, program->code};
     if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0) < 0)
         return error_set_errno(err, errno, "cannot install seccomp filter");
     return 0;

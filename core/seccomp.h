@@ -93,12 +93,12 @@ void seccomp_stack_push(arena_t *arena, config_seccomp_t *merged,
 const config_seccomp_t *seccomp_add_terminal_guard(arena_t *arena,
                                                    const config_seccomp_t *policy);
 
+/* A policy without layers gives an empty program. */
 int seccomp_compile(arena_t *arena, const config_seccomp_t *policy,
                     seccomp_program_t *out, rp_error_t *err);
-/* Compile and install (no-new-privs must already be set). A policy
- * without layers installs nothing. */
-int seccomp_install(arena_t *arena, const config_seccomp_t *policy,
-                    rp_error_t *err);
+/* Install a compiled program (no-new-privs must already be set); an empty
+ * one installs nothing. */
+int seccomp_load(const seccomp_program_t *program, rp_error_t *err);
 
 /* The effective policy for `redwrap --dump-only`, one line per fact:
  *   seccomp none

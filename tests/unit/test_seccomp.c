@@ -194,6 +194,8 @@ static void test_default_action(void **state)
     assert_int_equal(seccomp_default_action(allow_list), SECCOMP_ACTION_ERRNO);
     assert_false(seccomp_policy_set(policy_new(f, SECCOMP_ACTION_UNSET, 0)));
     assert_false(seccomp_policy_set(NULL));
+    /* no policy: no program at all */
+    assert_int_equal(compile_ok(f, policy_new(f, SECCOMP_ACTION_UNSET, 0)).length, 0);
 }
 
 static void test_foreign_arch_killed(void **state)
@@ -463,8 +465,10 @@ static int in_child(fixture_t *f, const config_seccomp_t *policy, int (*probe)(v
     assert_true(pid >= 0);
     if (pid == 0) {
         rp_error_t err;
+        seccomp_program_t program;
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-            seccomp_install(f->arena, policy, &err) < 0)
+            seccomp_compile(f->arena, policy, &program, &err) < 0 ||
+            seccomp_load(&program, &err) < 0)
             _exit(99);
         _exit(probe());
     }
