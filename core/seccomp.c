@@ -274,8 +274,8 @@ const config_seccomp_t *seccomp_add_terminal_guard(arena_t *arena,
         guard->rules[i] = (config_seccomp_rule_t){
             .syscall = "ioctl", .action = SECCOMP_ACTION_ERRNO,
             .arg_op = SECCOMP_ARG_EQUAL, .arg_index = 1, .arg_value = commands[i],
-            .pos = {.file = "<new-session: disabled>"}};
-    guard->pos.file = "<new-session: disabled>";
+            .pos = {.file = "<new-session-disabled>"}};
+    guard->pos.file = "<new-session-disabled>";
 
     config_seccomp_t *stack = arena_alloc(arena, sizeof *stack);
     const config_seccomp_t *const *layers, *single;
@@ -511,9 +511,11 @@ void seccomp_dump(const config_seccomp_t *policy, FILE *out)
         fputs("seccomp none\n", out);
     for (size_t i = 0; i < count; i++) {
         const config_seccomp_t *layer = layers[i];
-        fprintf(out, "seccomp layer %zu %s default ", i + 1,
-                layer->pos.file ? layer->pos.file : "-");
+        fprintf(out, "seccomp layer %zu default ", i + 1);
         dump_action(seccomp_default_action(layer), 0, layer, out);
+        fprintf(out, " from=%s", layer->pos.file ? layer->pos.file : "-");
+        if (layer->pos.line)
+            fprintf(out, ":%d", layer->pos.line);
         fputc('\n', out);
         for (size_t r = 0; r < layer->rule_count; r++)
             dump_rule(layer, i + 1, &layer->rules[r], out);

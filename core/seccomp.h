@@ -102,7 +102,7 @@ int seccomp_load(const seccomp_program_t *program, rp_error_t *err);
 
 /* The effective policy for `redwrap --dump-only`, one line per fact:
  *   seccomp none
- *   seccomp layer 1 /nodes/a/etc/redpak.yaml default allow
+ *   seccomp layer 1 default allow from=/nodes/a/etc/redpak.yaml:12
  *   seccomp layer 1 deny ioctl arg1=0x5412 errno EPERM */
 void seccomp_dump(const config_seccomp_t *policy, FILE *out);
 

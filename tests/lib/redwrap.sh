@@ -11,15 +11,15 @@ config:
   share_all: Disabled
 YAML
 
-# probe, static (musl-gcc when present, else gcc).
-probe_build() {
+# helper_build OUT SOURCE: a static helper (musl-gcc when present, else gcc).
+helper_build() {
     for cc in musl-gcc gcc; do
         command -v $cc >/dev/null &&
-            $cc -static -Os -o "$1" "$TESTS_DIR/helpers/probe.c" 2>/dev/null &&
-            return 0
+            $cc -static -Os -o "$1" "$2" 2>/dev/null && return 0
     done
     return 1
 }
+probe_build() { helper_build "$1" "$TESTS_DIR/helpers/probe.c"; }
 if ! [ -x /bin/busybox ] || ! probe_build "$scratch/probe"; then
     echo "1..0 # SKIP needs /bin/busybox (busybox-static) and a static C compiler"
     exit 0

@@ -358,9 +358,9 @@ static void test_dump(void **state)
     fclose(out);
     assert_string_equal(text,
         "seccomp none\n"
-        "seccomp layer 1 /n/a/etc/redpak.yaml default allow\n"
+        "seccomp layer 1 default allow from=/n/a/etc/redpak.yaml:12\n"
         "seccomp layer 1 deny kexec_load kill\n"
-        "seccomp layer 2 <new-session: disabled> default allow\n"
+        "seccomp layer 2 default allow from=<new-session-disabled>\n"
         "seccomp layer 2 deny ioctl arg1=0x5412 errno EPERM\n"
         "seccomp layer 2 deny ioctl arg1=0x541c errno EPERM\n");
     free(text);
