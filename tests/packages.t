@@ -115,4 +115,52 @@ run_ok "--noscripts" manager install --noscripts -r "$leaf" "$scripted"
 [ ! -e "$leaf/var/scripted" ]; ok $? "no scriptlet ran"
 is "$(qa "$leaf")" "app-1.0-1.noarch libbar-1.1-1.noarch scripted-1.0-1.noarch tool-1.1-1.noarch " \
     "but the package is installed"
+
+# Signatures: gpgcheck in the root of a chain binds the whole chain.
+groot=$scratch/signed/root gleaf=$scratch/signed/root/leaf
+make_node "$groot" groot "config:
+  gpgcheck: true
+"
+make_node "$gleaf" gleaf
+rpm_sign_setup; ok $? "throwaway signing key"
+mkdir -p "$groot/etc/pki/rpm-gpg"
+cp "$scratch/RPM-GPG-KEY-test" "$groot/etc/pki/rpm-gpg/"
+signed=$(rpm_make signed 1.0 file=/usr/share/signed.txt)
+unsigned=$(rpm_make unsigned 1.0 file=/usr/share/unsigned.txt)
+rpm_sign "$signed"; ok $? "rpmsign signed a package"
+cp "$signed" "$scratch/corrupt.rpm"
+size=$(wc -c < "$scratch/corrupt.rpm")
+printf 'X' | dd of="$scratch/corrupt.rpm" bs=1 seek=$((size - 20)) conv=notrunc 2>/dev/null
+unchanged_signed() {
+    before=$(qa "$gleaf"; find "$gleaf" -type f ! -name .rednode.lock | sort)
+    output=$("$@" 2>&1); status=$?
+    ok $((status == 0)) "$description: refused"
+    is "$(qa "$gleaf"; find "$gleaf" -type f ! -name .rednode.lock | sort)" "$before" "$description: nothing changed"
+}
+description="an unsigned package under gpgcheck"
+unchanged_signed manager install -r "$gleaf" "$unsigned"
+like "$output" "unsigned-1.0-1.noarch.rpm: package is not signed \(gpgcheck is on\)" "says it is not signed"
+description="a corrupted signed package"
+unchanged_signed manager install -r "$gleaf" "$scratch/corrupt.rpm"
+like "$output" "does not verify: Payload SHA256 ALT digest: BAD" "rpm reports the bad digest"
+run_ok "a package signed with a key of an ancestor" manager install -r "$gleaf" "$signed"
+is "$(qa "$gleaf")" "signed-1.0-1.noarch " "signed package installed"
+run_ok "remove it" manager remove -r "$gleaf" signed
+mv "$groot/etc/pki/rpm-gpg/RPM-GPG-KEY-test" "$scratch/"
+description="a package signed with an unknown key"
+unchanged_signed manager install -r "$gleaf" "$signed"
+like "$output" "signed with a key not found in etc/pki/rpm-gpg" "says the key is unknown"
+run_ok "without gpgcheck an unsigned package is accepted" manager install -r "$mid" "$unsigned"
+rpm_sign_cleanup
+
+# The node lock serialises operations: a held lock makes install wait.
+exec 9>"$mid/.rednode.lock"
+flock 9
+manager install -r "$mid" "$signed" >/dev/null 2>&1 &
+pid=$!
+sleep 1
+is "$(qa "$mid")" "unsigned-1.0-1.noarch " "install waits while the node is locked"
+flock -u 9; exec 9>&-
+wait $pid; ok $? "install completes once the lock is released"
+is "$(qa "$mid")" "signed-1.0-1.noarch unsigned-1.0-1.noarch " "installed after the wait"
 done_testing
