@@ -111,3 +111,31 @@ rpm_sign() {
 rpm_sign_cleanup() {
     [ -n "${GNUPGHOME:-}" ] && gpgconf --kill gpg-agent 2>/dev/null || :
 }
+
+# rpm_make_many PREFIX COUNT: COUNT tiny noarch packages PREFIX1..PREFIXn
+# (one file each) from a single rpmbuild run, into $rpm_out.
+rpm_make_many() {
+    prefix=$1 count=$2 top=$scratch/rpmbuild-$1
+    mkdir -p "$top/SPECS" "$rpm_out"
+    {
+        printf 'Name: %s\nVersion: 1.0\nRelease: 1\nSummary: bench\nLicense: MIT\nBuildArch: noarch\n' "$prefix"
+        printf '%%global debug_package %%{nil}\n%%global __os_install_post %%{nil}\n'
+        printf '%%description\nbench\n'
+        i=1
+        while [ $i -le "$count" ]; do
+            printf '%%package -n %s%d\nSummary: bench %d\n%%description -n %s%d\nbench\n' \
+                "$prefix" $i $i "$prefix" $i
+            printf '%%files -n %s%d\n/usr/share/%s/%d.txt\n' "$prefix" $i "$prefix" $i
+            i=$((i + 1))
+        done
+        printf '%%install\nmkdir -p %%{buildroot}/usr/share/%s\n' "$prefix"
+        printf 'for i in $(seq 1 %d); do echo $i > %%{buildroot}/usr/share/%s/$i.txt; done\n' \
+            "$count" "$prefix"
+    } > "$top/SPECS/$prefix.spec"
+    rpmbuild --quiet --define "_topdir $top" --define "_rpmdir $rpm_out" \
+        --define '_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm' \
+        --define '_binary_payload w9.gzdio' \
+        -bb "$top/SPECS/$prefix.spec" >"$top/log" 2>&1 ||
+        { cat "$top/log" >&2; return 1; }
+    rm -rf "$top"
+}
