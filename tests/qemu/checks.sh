@@ -29,11 +29,20 @@ grep -q ' /sys/fs/cgroup cgroup2 ' /proc/mounts
 ok $? "cgroup v2 is mounted at /sys/fs/cgroup"
 is "$(grep -c ' cgroup ' /proc/mounts)" 0 "no cgroup v1 hierarchy"
 
+export REDPAK_MAIN=/srv/main.yaml
+mkdir -p /srv/out
+printf 'headers:\n  alias: main\nconfig:\n  share_all: Disabled\n' > $REDPAK_MAIN
 nodes=/srv/nodes
 make_node $nodes/top top '    pids:
       max: 12
     mem:
-      max: 64M'
+      max: 64M
+exports:
+  - {mode: Restricted, mount: /bin, path: /bin}
+  - {mode: Procfs, mount: /proc}
+  - {mode: Devfs, mount: /dev}
+  - {mode: Tmpfs, mount: /tmp}
+  - {mode: Public, mount: /out, path: /srv/out}'
 make_node $nodes/top/child child '    pids:
       max: 1000
     cpu:
@@ -62,9 +71,7 @@ is "$(cat $cgroot/cgroup.subtree_control)" "cpu memory pids" \
 sh -c "echo 0 > $child/run/cgroup.procs
        i=0; while [ \$i -lt 50 ]; do sleep 60 & i=\$((i + 1)); done" 2>/dev/null
 is "$?|$(cat "$child/pids.current")" "2|11" \
-    "the fork loop is stopped at the parent's limit (12 < child's 1000)"
-[ "$(field "$top/pids.events" max)" -ge 1 ]
-ok $? "the parent's pids.events counts the refused forks"
+    "a fork loop is stopped at the parent's limit (12 < child's 1000)"
 redcgroup -r $nodes/top/child stat > /tmp/stat
 grep -q "^$nodes/top/child memory.current=[0-9]* pids.current=11 cpu.usage_usec=[0-9]*$" /tmp/stat
 ok $? "redcgroup stat reports the child's usage"
@@ -75,36 +82,48 @@ ok $? "redcgroup kill"
 sleep 1
 is "$(cat "$child/pids.current")" 0 "kill emptied the cgroup (cgroup.kill)"
 
-# freeze and thaw a running program.
-sh -c "echo 0 > $child/run/cgroup.procs
-       while :; do echo x >> /tmp/ticks; sleep 0.1; done" &
-runner=$!
-sleep 1
+# The same through redwrap: the program runs in the child's run cgroup.
+events_before=$(field "$top/pids.events" max)
+redwrap -r $nodes/top/child -- /bin/sh -c \
+    'i=0; while [ $i -lt 50 ]; do sleep 60 & i=$((i + 1)); done' 2>/tmp/fork.err
+is "$?" 2 "redwrap: the fork loop fails (exit 2, the shell's)"
+grep -q "can't fork" /tmp/fork.err
+ok $? "redwrap: the shell could not fork past the parent's limit"
+[ "$(field "$top/pids.events" max)" -gt "$events_before" ]
+ok $? "redwrap: the parent's pids.events counts the refused forks"
+
+# freeze, thaw and kill a program run by redwrap.
+redwrap -r $nodes/top/child -- /bin/sh -c \
+    'while :; do echo x >> /out/ticks; sleep 0.2; done' &
+monitor=$!
+sleep 2
+[ -s "$child/run/cgroup.procs" ] && ! grep -qx "$monitor" "$child/run/cgroup.procs"
+ok $? "the program is in the run cgroup, redwrap's waiting process is not"
+is "$(cat /proc/$monitor/cgroup)" "0::/" "redwrap's waiting process stays where it was"
 redcgroup -r $nodes/top/child freeze
 ok $? "redcgroup freeze"
 is "$(field "$child/cgroup.events" frozen)" 1 "the kernel reports the cgroup frozen"
-before=$(wc -l < /tmp/ticks); sleep 1; after=$(wc -l < /tmp/ticks)
+before=$(wc -l < /srv/out/ticks); sleep 1; after=$(wc -l < /srv/out/ticks)
 is "$after" "$before" "a frozen program makes no progress"
 redcgroup -r $nodes/top/child thaw
 sleep 1
-[ "$(wc -l < /tmp/ticks)" -gt "$after" ]
+[ "$(wc -l < /srv/out/ticks)" -gt "$after" ]
 ok $? "a thawed program runs again"
 redcgroup -r $nodes/top/child kill
-wait $runner
-is "$?" 137 "kill ends the program with SIGKILL"
+wait $monitor
+is "$?" 137 "redcgroup kill: redwrap reports the program killed by SIGKILL"
 
 # memory.max: a hog is OOM-killed inside its node only.
-redcgroup -r $nodes/top/hog apply
+redwrap -r $nodes/top/hog -- /bin/sh -c \
+    'x=$(head -c 50000000 /dev/zero | tr "\0" a); echo survived' > /tmp/hog.out 2>&1
+is "$?" 137 "redwrap: the memory hog is killed (SIGKILL)"
+! grep -q survived /tmp/hog.out
+ok $? "the hog did not finish"
 hog=$(echo "$top"/redpak-hog-*)
-sh -c "echo 0 > $hog/run/cgroup.procs
-       x=\$(head -c 50000000 /dev/zero | tr '\\0' a); echo survived" \
-    > /tmp/hog.out 2>&1
-status=$?
-[ "$status" -ne 0 ] && ! grep -q survived /tmp/hog.out
-ok $? "the memory hog does not survive (exit $status)"
 [ "$(field "$hog/memory.events" oom_kill)" -ge 1 ]
 ok $? "memory.events counts the OOM kill in the hog's node"
 is "$(field "$child/memory.events" oom_kill)" 0 "a sibling node saw no OOM kill"
+is "$(cat "$hog/memory.max")" 16777216 "the hog's memory.max was written by redwrap"
 
 # clean removes the now empty cgroups, deepest first.
 redcgroup -r $nodes/top/child clean > /tmp/clean
