@@ -73,8 +73,12 @@ sh -c "echo 0 > $child/run/cgroup.procs
 is "$?|$(cat "$child/pids.current")" "2|11" \
     "a fork loop is stopped at the parent's limit (12 < child's 1000)"
 redcgroup -r $nodes/top/child stat > /tmp/stat
-grep -q "^$nodes/top/child memory.current=[0-9]* pids.current=11 cpu.usage_usec=[0-9]*$" /tmp/stat
-ok $? "redcgroup stat reports the child's usage"
+# (memory is not delegated to the child: its memory.current is unknown)
+grep -q "^$nodes/top memory.current=[0-9][0-9]* pids.current=11 cpu.usage_usec=[0-9][0-9]*$" /tmp/stat &&
+    grep -q "^$nodes/top/child memory.current=- pids.current=11 cpu.usage_usec=[0-9][0-9]*$" /tmp/stat
+stat_status=$?
+ok $stat_status "redcgroup stat reports each node's usage"
+[ $stat_status -eq 0 ] || sed 's/^/# /' /tmp/stat
 is "$(redcgroup -r $nodes/top/child procs | wc -l)" 11 \
     "redcgroup procs lists the 11 processes"
 redcgroup -r $nodes/top/child kill
@@ -83,21 +87,23 @@ sleep 1
 is "$(cat "$child/pids.current")" 0 "kill emptied the cgroup (cgroup.kill)"
 
 # The same through redwrap: the program runs in the child's run cgroup.
-events_before=$(field "$top/pids.events" max)
+# Linux 6.1 counts a refused fork in the pids.events of the forking
+# task's cgroup (the child node: its run cgroup has no pids controller).
+events_before=$(field "$child/pids.events" max)
 redwrap -r $nodes/top/child -- /bin/sh -c \
     'i=0; while [ $i -lt 50 ]; do sleep 60 & i=$((i + 1)); done' 2>/tmp/fork.err
 is "$?" 2 "redwrap: the fork loop fails (exit 2, the shell's)"
 grep -q "can't fork" /tmp/fork.err
 ok $? "redwrap: the shell could not fork past the parent's limit"
-[ "$(field "$top/pids.events" max)" -gt "$events_before" ]
-ok $? "redwrap: the parent's pids.events counts the refused forks"
+[ "$(field "$child/pids.events" max)" -gt "$events_before" ]
+ok $? "redwrap: pids.events counts the refused forks"
 
 # freeze, thaw and kill a program run by redwrap.
 redwrap -r $nodes/top/child -- /bin/sh -c \
     'while :; do echo x >> /out/ticks; sleep 0.2; done' &
 monitor=$!
 sleep 2
-[ -s "$child/run/cgroup.procs" ] && ! grep -qx "$monitor" "$child/run/cgroup.procs"
+[ -n "$(cat "$child/run/cgroup.procs")" ] && ! grep -qx "$monitor" "$child/run/cgroup.procs"
 ok $? "the program is in the run cgroup, redwrap's waiting process is not"
 is "$(cat /proc/$monitor/cgroup)" "0::/" "redwrap's waiting process stays where it was"
 redcgroup -r $nodes/top/child freeze
