@@ -103,8 +103,11 @@ $redpak redwrap -r "$leaf" /bin/sleep 1 &
 monitor=$!
 sleep 0.5
 init=$(cat /proc/$monitor/task/$monitor/children | cut -d' ' -f1)
-hwm() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/$1/status; }
-monitor_kb=$(hwm $monitor) init_kb=$(hwm $init)
+field() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" /proc/$1/status; }
+for pid in $monitor $init; do
+    set -- "$(field $pid VmHWM)" "$(field $pid RssAnon)" "$(field $pid RssFile)"
+    [ $pid = $monitor ] && name=monitor || name="pid 1"
+    echo "peak RSS (VmHWM) $name: $1 KiB (target <= 1024) - now anonymous $2 KiB, file-backed $3 KiB"
+done
 wait $monitor
-echo "peak RSS (VmHWM): monitor ${monitor_kb} KiB, pid 1 ${init_kb} KiB (target <= 1024 KiB each)"
 echo "binary: $(stat -c %s "$redpak") bytes"
