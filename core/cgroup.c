@@ -207,13 +207,13 @@ int cgroup_plan_locate(arena_t *arena, cgroup_plan_t *plan,
     if (!path)
         return -1;
     if (path[0] != '/' || path_has_dot_dot(path))
-        return error_at(err, cgrouproot ? &cgrouproot->pos : NULL, "cgrouproot '%s' must be an "
-                        "absolute path without '..'", path);
+        return error_at(err, cgrouproot ? &cgrouproot->pos : NULL,
+                        "cgrouproot '%s' must be an absolute path without '..'",
+                        path);
     plan->root = cgroup_root_dir(arena, plan->mount, path);
     const char *parent = plan->root;
     for (size_t i = 0; i < plan->count; i++) {
-        plan->nodes[i].dir = arena_printf(arena, "%s%s%s", parent,
-                                          strcmp(parent, "/") ? "/" : "",
+        plan->nodes[i].dir = arena_printf(arena, "%s/%s", parent,
                                           plan->nodes[i].name);
         parent = plan->nodes[i].dir;
     }
@@ -240,9 +240,10 @@ int cgroup_write(const char *dir, const char *name, const char *text,
     return written == (ssize_t)length ? 0 : -1;
 }
 
-/* "CONTEXT: strerror", plus what to do when permission is the cause. */
+/* "CONTEXT: strerror", plus what to do when permission is the cause
+ * (delegate `root`, the cgroup under which the node cgroups live). */
 static int cgroup_error(rp_error_t *err, const source_pos_t *pos, int errnum,
-                        const char *dir, const char *context)
+                        const char *root, const char *context)
 {
     bool denied = errnum == EACCES || errnum == EPERM || errnum == EROFS;
     if (errnum == EBUSY)
@@ -251,7 +252,7 @@ static int cgroup_error(rp_error_t *err, const source_pos_t *pos, int errnum,
                         context, strerror(errnum));
     return error_at(err, pos, "%s: %s%s%s%s", context, strerror(errnum),
                     denied ? ": delegate the subtree (chown -R USER " : "",
-                    denied ? dir : "",
+                    denied ? root : "",
                     denied ? ", or systemd-run --user -p Delegate=yes ...)" : "");
 }
 
@@ -319,7 +320,8 @@ static int cgroup_check_root(const cgroup_plan_t *plan, rp_error_t *err)
     return 0;
 }
 
-static int cgroup_enable(const char *dir, unsigned controllers, rp_error_t *err)
+static int cgroup_enable(const cgroup_plan_t *plan, const char *dir,
+                         unsigned controllers, rp_error_t *err)
 {
     char text[128] = "", context[PATH_MAX + 160];
     for (unsigned i = 0; i < CGROUP_CONTROLLER_COUNT; i++)
@@ -330,19 +332,21 @@ static int cgroup_enable(const char *dir, unsigned controllers, rp_error_t *err)
         return 0;
     snprintf(context, sizeof context,
              "cannot enable %s in %s/cgroup.subtree_control", text, dir);
-    return cgroup_error(err, NULL, errno, dir, context);
+    return cgroup_error(err, NULL, errno, plan->root, context);
 }
 
-static int cgroup_create(const char *dir, rp_error_t *err)
+static int cgroup_create(const cgroup_plan_t *plan, const char *dir,
+                         rp_error_t *err)
 {
     char context[PATH_MAX + 32];
     if (mkdir(dir, 0755) == 0 || errno == EEXIST)
         return 0;
     snprintf(context, sizeof context, "cannot create cgroup %s", dir);
-    return cgroup_error(err, NULL, errno, dir, context);
+    return cgroup_error(err, NULL, errno, plan->root, context);
 }
 
-static int cgroup_write_values(const cgroup_node_t *node, rp_error_t *err)
+static int cgroup_write_values(const cgroup_plan_t *plan,
+                               const cgroup_node_t *node, rp_error_t *err)
 {
     for (int key = 0; key < CGROUP_KEY_COUNT; key++) {
         const config_string_t *value = &node->values[key];
@@ -352,7 +356,7 @@ static int cgroup_write_values(const cgroup_node_t *node, rp_error_t *err)
         char context[PATH_MAX + 160];
         snprintf(context, sizeof context, "cannot write '%s' to %s/%s",
                  value->value, node->dir, file);
-        return cgroup_error(err, &value->pos, errno, node->dir, context);
+        return cgroup_error(err, &value->pos, errno, plan->root, context);
     }
     return 0;
 }
@@ -365,13 +369,13 @@ int cgroup_plan_apply(const cgroup_plan_t *plan, rp_error_t *err)
         return -1;
     const char *parent = plan->root;
     for (size_t i = 0; i < plan->count; i++) {
-        if (cgroup_enable(parent, cgroup_controllers_from(plan, i), err) ||
-            cgroup_create(plan->nodes[i].dir, err) ||
-            cgroup_write_values(&plan->nodes[i], err))
+        if (cgroup_enable(plan, parent, cgroup_controllers_from(plan, i), err) ||
+            cgroup_create(plan, plan->nodes[i].dir, err) ||
+            cgroup_write_values(plan, &plan->nodes[i], err))
             return -1;
         parent = plan->nodes[i].dir;
     }
-    return cgroup_create(plan->run, err);
+    return cgroup_create(plan, plan->run, err);
 }
 
 int cgroup_open(const char *dir, rp_error_t *err)

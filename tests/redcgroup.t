@@ -109,8 +109,15 @@ chmod -R a+rX "$scratch"
 output=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
     $REDPAK redcgroup -r "$nodes/a/b" apply 2>&1); status=$?
 is "$status" 1 "an undelegated cgroup root is refused for an unprivileged user"
-like "$output" "cannot (enable|create) .*Permission denied: delegate the subtree" \
+like "$output" "cannot (enable|create) .*Permission denied: delegate the subtree \(chown -R USER $CGROUPS_MOUNT_POINT/test," \
     "the message says to delegate the subtree"
+# Delegated (the root belongs to the user): the unprivileged path works.
+chown -R 65534:65534 "$CGROUPS_MOUNT_POINT/test"
+run_ok "a delegated cgroup root works for an unprivileged user" \
+    setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+    $REDPAK redcgroup -r "$nodes/a/b" apply
+is "$(stat -c %u "$b_dir")|$(cat "$b_dir/pids.max")" "65534|20" \
+    "the user's cgroups hold the limits"
 
 # A chain without limits needs no cgroup.
 fake_tree "cpuset cpu io memory pids"
@@ -208,6 +215,12 @@ output=$($REDPAK redwrap -r "$nodes/w" -- /bin/sh -c 'echo inside' 2>&1); status
 is "$status|$output" "0|inside" "redwrap runs a node with limits"
 is "$(cat "$w_run/cgroup.procs" 2>/dev/null)|$(cat "$w_run/../pids.max")" "0|30" \
     "redwrap wrote the limits and its child entered the run cgroup"
+fake_tree "cpuset cpu io memory pids"
+chown -R 65534:65534 "$CGROUPS_MOUNT_POINT/test"
+output=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+    $REDPAK redwrap -r "$nodes/w" -- /bin/sh -c 'echo inside' 2>&1); status=$?
+is "$status|$output|$(cat "$w_run/cgroup.procs" 2>/dev/null)" "0|inside|0" \
+    "unprivileged redwrap in a delegated cgroup root"
 run_ok "redwrap --dump-only" $REDPAK redwrap --dump-only -r "$nodes/w" -- /bin/sh
 like "$($REDPAK redwrap --dump-only -r "$nodes/w" -- /bin/sh)" "cgroup $w_run" \
     "--dump-only names the program's cgroup"
