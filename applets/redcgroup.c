@@ -67,6 +67,14 @@ static void json_string(const char *text)
     putchar('"');
 }
 
+/* A counter as a JSON number (null when unknown). */
+static void json_counter(const char *key, const char *value, bool comma)
+{
+    json_string(key);
+    bool number = value && *value && strspn(value, "0123456789") == strlen(value);
+    printf(":%s%s", number ? value : "null", comma ? "," : "");
+}
+
 static void json_key(const char *key, const char *value, bool comma)
 {
     json_string(key);
@@ -169,7 +177,7 @@ static int command_stat(redcgroup_t *self)
         }
         for (size_t k = 0; k < 3; k++) {
             if (self->json)
-                json_key(names[k], values[k], k < 2);
+                json_counter(names[k], values[k], k < 2);
             else
                 printf(" %s=%s", names[k], values[k] ? values[k] : "-");
         }

@@ -145,8 +145,10 @@ is "$(echo "$output" | tail -n 1)" \
 is "$(echo "$output" | head -n 1)" \
     "$nodes/a memory.current=- pids.current=- cpu.usage_usec=-" "stat shows - when unknown"
 output=$($REDPAK redcgroup --json -r "$nodes/a/b" stat | json)
-like "$output" "\"cpu.usage_usec\":\"1234\",\"memory.current\":\"4096\",\"node\":\"$nodes/a/b\",\"pids.current\":\"3\"" \
-    "stat --json"
+like "$output" "\"cpu.usage_usec\":1234,\"memory.current\":4096,\"node\":\"$nodes/a/b\",\"pids.current\":3" \
+    "stat --json gives numbers"
+like "$output" "\"cpu.usage_usec\":null,\"memory.current\":null,\"node\":\"$nodes/a\"" \
+    "stat --json gives null when unknown"
 
 sleep 60 & victim=$!
 echo "$victim" > "$b_dir/run/cgroup.procs"
