@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -221,6 +222,24 @@ int rpmdb_view_find_name(const rpmdb_view_t *view, size_t begin, size_t end,
             return (int)i;
     }
     return -1;
+}
+
+/* First non-directory owner of `path` in `ts`, as "NEVRA" (or NULL). */
+char *rpmdb_file_owner(arena_t *arena, rpmts ts, const char *path)
+{
+    if (!ts)
+        return NULL;
+    rpmdbMatchIterator it = rpmtsInitIterator(ts, RPMDBI_INSTFILENAMES, path, 0);
+    Header owner;
+    char *nevra = NULL;
+    while (!nevra && (owner = rpmdbNextIterator(it))) {
+        rpmfiles files = rpmfilesNew(NULL, owner, RPMTAG_BASENAMES, 0);
+        if (!S_ISDIR(rpmfilesFMode(files, rpmdbGetIteratorFileNum(it))))
+            nevra = rpmdb_nevra(arena, owner);
+        rpmfilesFree(files);
+    }
+    rpmdbFreeIterator(it);
+    return nevra;
 }
 
 char *rpmdb_nevra(arena_t *arena, Header header)

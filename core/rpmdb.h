@@ -63,6 +63,10 @@ int rpmdb_view_provider(const rpmdb_view_t *view, size_t begin, size_t end,
 int rpmdb_view_find_name(const rpmdb_view_t *view, size_t begin, size_t end,
                          const char *name);
 
+/* "NAME-VERSION-RELEASE.ARCH" of the first package of `ts` installing
+ * `path` as something other than a directory, or NULL. */
+char *rpmdb_file_owner(arena_t *arena, rpmts ts, const char *path);
+
 /* "NAME-VERSION-RELEASE.ARCH" of a header, in `arena`. */
 char *rpmdb_nevra(arena_t *arena, Header header);
 
