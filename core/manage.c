@@ -14,6 +14,7 @@
 
 #include "expand.h"
 #include "merge.h"
+#include "package.h"
 #include "template.h"
 
 static long long now_milliseconds(void)
@@ -468,6 +469,20 @@ static void problem_add(arena_t *arena, problems_t *problems,
     problems->report(err->message);
 }
 
+/* package_check_chain reports through problem_add too (same dedup). */
+typedef struct package_problems {
+    arena_t *arena;
+    problems_t *problems;
+} package_problems_t;
+
+static void problem_package(void *context, const char *text)
+{
+    package_problems_t *packages = context;
+    rp_error_t err;
+    error_set(&err, "%s", text);
+    problem_add(packages->arena, packages->problems, &err);
+}
+
 size_t manage_check(arena_t *arena, const char *path, size_t *checked,
                     void (*report)(const char *problem))
 {
@@ -498,6 +513,13 @@ size_t manage_check(arena_t *arena, const char *path, size_t *checked,
                 merge_chain(arena, &chain, &merge, &merged, &err) < 0)
                 problem_add(arena, &problems, &err);
         }
+        /* packages: each node against its ancestors (SPEC §7) */
+        node_chain_t chain;
+        package_problems_t packages = {arena, &problems};
+        if (node_chain_load(arena, nodes[i], false, &chain, &err) < 0 ||
+            package_check_chain(arena, &chain, true, problem_package, &packages,
+                                &err) < 0)
+            problem_add(arena, &problems, &err);
     }
     *checked = count;
     return problems.count;

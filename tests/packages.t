@@ -116,6 +116,19 @@ run_ok "--noscripts" manager install --noscripts -r "$leaf" "$scripted"
 is "$(qa "$leaf")" "app-1.0-1.noarch libbar-1.1-1.noarch scripted-1.0-1.noarch tool-1.1-1.noarch " \
     "but the package is installed"
 
+# redmanager check proves package coherence offline.
+run_ok "redmanager check: the chain is coherent" manager check -r "$root"
+rpm -i --force-debian --nodeps --root "$mid" --dbpath /var/lib/rpm "$foo1" "$needy" 2>/dev/null
+output=$(manager check -r "$root" 2>&1); status=$?
+is "$status" 1 "check fails once Debian's rpm broke the rules behind redpak's back"
+like "$output" "$mid: libfoo-1.0-1.noarch is also installed in ancestor $root" "duplicate package found"
+like "$output" "$mid: file /usr/lib/libfoo.txt of libfoo-1.0-1.noarch is also installed by libfoo-2.0-1.noarch in ancestor $root" \
+    "file installed by two nodes found"
+like "$output" "$mid: needy-1.0-1.noarch requires libmissing, provided by no node of the chain" \
+    "unsatisfied requirement found"
+rpm -e --force-debian --nodeps --root "$mid" --dbpath /var/lib/rpm libfoo needy
+run_ok "check passes again" manager check -r "$root"
+
 # Signatures: gpgcheck in the root of a chain binds the whole chain.
 groot=$scratch/signed/root gleaf=$scratch/signed/root/leaf
 make_node "$groot" groot "config:
@@ -163,4 +176,17 @@ is "$(qa "$mid")" "unsigned-1.0-1.noarch " "install waits while the node is lock
 flock -u 9; exec 9>&-
 wait $pid; ok $? "install completes once the lock is released"
 is "$(qa "$mid")" "signed-1.0-1.noarch unsigned-1.0-1.noarch " "installed after the wait"
+
+# Unprivileged: a node owned by the user (rpm chroots in a user namespace).
+nobody="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all"
+own=$scratch/own
+make_node "$own" own
+chmod 0755 "$scratch"; chown -R 65534:65534 "$own" "$scratch/rpms"
+run_ok "unprivileged install with a shell %post" $nobody "$REDPAK" redmanager install -r "$own" "$base" "$foo1"
+is "$(cat "$own/var/post-libfoo" 2>/dev/null)" "post-libfoo-1.0" "the scriptlet ran"
+is "$($nobody "$REDPAK" redmanager list -r "$own")" "base-1.0-1.x86_64
+libfoo-1.0-1.noarch" "unprivileged list"
+run_ok "unprivileged remove" $nobody "$REDPAK" redmanager remove -r "$own" libfoo
+output=$($nobody "$REDPAK" redmanager install -r "$root" "$app" 2>&1); status=$?
+is "$status" 1 "unprivileged install into a node of another user fails"
 done_testing
