@@ -134,6 +134,23 @@ out=$(rw -r "$leaf" /bin/sh -c 'cat /run/lock; sleep 1' & sleep 0.5
 like "$out" "locked=1" "Lock is held while the container runs"
 like "$out" "lockdata" "Lock file is visible inside"
 flock -n -x "$scratch/lockfile" true; is $? 0 "Lock is released at exit"
+out=$(rw -r "$leaf" /bin/sh -c 'grep -E " /(ro|pub) " /proc/self/mountinfo | cut -d" " -f5,6')
+is "$out" "/pub rw,nosuid,nodev,relatime
+/ro ro,nosuid,nodev,relatime" "binds are nosuid,nodev; Restricted is ro"
+mkdir -p "$root/ro/sub"
+if mount -t tmpfs redwrap-test "$root/ro/sub"; then
+    echo submount > "$root/ro/sub/marker"
+    out=$(rw -r "$leaf" /bin/sh -c 'cat /ro/sub/marker; probe write /ro/sub/x')
+    umount "$root/ro/sub"
+    is "$out" "submount
+error: Read-only file system" "Restricted is read-only on submounts too"
+fi
+
+# ---- net ----
+out=$(rw -r "$leaf" /bin/ip link show lo)
+like "$out" "LOOPBACK,UP" "loopback is up in a new net namespace"
+out=$(rw -r "$leaf" /bin/sh -c 'ls /sys/class/net 2>/dev/null; ip -o link | grep -vc ": lo:"')
+is "$out" 0 "no host interface in a new net namespace"
 
 # ---- proc, dev ----
 out=$(rw -r "$leaf" /bin/probe write /proc/sys/kernel/hostname)

@@ -31,7 +31,7 @@ make_base() {
     cp /bin/busybox "$1/bin/busybox"
     cp "$scratch/probe" "$1/bin/probe"
     for applet in sh cat ls stat grep cut readlink sleep test echo sort kill \
-        mkdir touch id true false; do
+        mkdir touch id true false ip; do
         ln -s busybox "$1/bin/$applet"
     done
 }
