@@ -65,6 +65,39 @@ is "$(cat "$top/cgroup.subtree_control")" "cpu pids" \
 is "$(cat $cgroot/cgroup.subtree_control)" "cpu memory pids" \
     "the root delegates what the chain needs"
 
+# Every key (but io.*: the guest has no disk) in the syntax the
+# validators accept is accepted by the kernel too.
+make_node $nodes/top/all all '    cpuset:
+      cpus: 0-1
+      mems: 0
+      cpus_partition: member
+    mem:
+      min: 1M
+      low: 2M
+      high: 48M
+      max: 56M
+      swap_high: max
+      swap_max: 0
+      oom_group: 1
+    cpu:
+      weight_nice: 5
+      max: 50000 100000
+    pids:
+      max: max'
+redcgroup -r $nodes/top/all apply
+ok $? "redcgroup apply writes every kind of value"
+all=$(echo "$top"/redpak-all-*)
+got=
+for file in cpuset.cpus cpuset.mems cpuset.cpus.partition memory.min \
+    memory.low memory.high memory.max memory.swap.high memory.swap.max \
+    memory.oom.group cpu.weight.nice cpu.max pids.max; do
+    got="$got$(cat "$all/$file")|"
+done
+is "$got" "0-1|0|member|1048576|2097152|50331648|58720256|max|0|1|5|50000 100000|max|" \
+    "the kernel holds every value"
+is "$(redcgroup -r $nodes/top/all clean | tr '\n' ' ')" \
+    "removed $all/run removed $all kept $top " "redcgroup clean of that node"
+
 # A parent's pids.max bounds a child whose own limit is higher: a fork
 # loop in the child's run cgroup stops at the parent's 12 (the shell
 # and 11 children; the shell then exits on "can't fork").
@@ -73,9 +106,9 @@ sh -c "echo 0 > $child/run/cgroup.procs
 is "$?|$(cat "$child/pids.current")" "2|11" \
     "a fork loop is stopped at the parent's limit (12 < child's 1000)"
 redcgroup -r $nodes/top/child stat > /tmp/stat
-# (memory is not delegated to the child: its memory.current is unknown)
+# (top delegates memory since the "all" node asked for it)
 grep -q "^$nodes/top memory.current=[0-9][0-9]* pids.current=11 cpu.usage_usec=[0-9][0-9]*$" /tmp/stat &&
-    grep -q "^$nodes/top/child memory.current=- pids.current=11 cpu.usage_usec=[0-9][0-9]*$" /tmp/stat
+    grep -q "^$nodes/top/child memory.current=[0-9][0-9]* pids.current=11 cpu.usage_usec=[0-9][0-9]*$" /tmp/stat
 stat_status=$?
 ok $stat_status "redcgroup stat reports each node's usage"
 [ $stat_status -eq 0 ] || sed 's/^/# /' /tmp/stat
