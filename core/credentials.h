@@ -1,0 +1,14 @@
+/* credentials: who the contained program is and what it may do, applied
+ * by the executor (core/container.c) just before exec: supplementary
+ * groups dropped, gid and uid, rlimits (soft = hard), umask, chdir, then
+ * the bounding, permitted, effective, inheritable and ambient capability
+ * sets, all exactly plan->capabilities (raw capset/prctl, no libcap). */
+#ifndef REDPAK_CREDENTIALS_H
+#define REDPAK_CREDENTIALS_H
+
+#include "log.h"
+#include "plan.h"
+
+int credentials_apply(const plan_t *plan, rp_error_t *err);
+
+#endif
