@@ -103,7 +103,7 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_SOURCES = tests/fuzz/fuzz_config.c core/arena.c core/log.c core/config.c \
 	core/config_load.c core/config_parse.c core/config_seccomp.c \
-	core/seccomp.c core/yaml_reader.c
+	core/seccomp.c core/yaml_reader.c core/cgroup_value.c
 FUZZ_TIME ?= 60
 build/fuzz/fuzz_config: $(FUZZ_SOURCES) $(wildcard core/*.h) build/gen/syscalls.h
 	@mkdir -p $(dir $@)

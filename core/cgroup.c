@@ -52,17 +52,6 @@ static uint32_t cgroup_hash(const char *text)
     return hash;
 }
 
-static int cgroup_value_validate(const config_string_t *value, cgroup_key_t key,
-                                 rp_error_t *err)
-{
-    const char *expected;
-    if (cgroup_value_check(key, value->value, &expected) == 0)
-        return 0;
-    return error_at(err, &value->pos, "invalid cgroups.%s.%s '%s': expected %s",
-                    config_cgroup_keys[key].section, config_cgroup_keys[key].key,
-                    value->value, expected);
-}
-
 /* Admin file over normal file; main.yaml under the root-most node. */
 static int cgroup_node_values(cgroup_node_t *target, const node_chain_t *chain,
                               size_t index, rp_error_t *err)

@@ -213,3 +213,14 @@ int cgroup_value_check(cgroup_key_t key, const char *value,
     }
     return valid ? 0 : -1;
 }
+
+int cgroup_value_validate(const config_string_t *value, cgroup_key_t key,
+                          rp_error_t *err)
+{
+    const char *expected;
+    if (!value->value || cgroup_value_check(key, value->value, &expected) == 0)
+        return 0;
+    return error_at(err, &value->pos, "invalid cgroups.%s.%s '%s': expected %s",
+                    config_cgroup_keys[key].section, config_cgroup_keys[key].key,
+                    value->value, expected);
+}

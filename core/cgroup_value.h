@@ -13,4 +13,10 @@
 int cgroup_value_check(cgroup_key_t key, const char *value,
                        const char **expected);
 
+/* The same for a configuration value (NULL, unset, is valid): the error
+ * is "FILE:LINE:COLUMN: invalid cgroups.SECTION.KEY 'VALUE': expected
+ * FORM". The loader and the cgroup plan both check with it. */
+int cgroup_value_validate(const config_string_t *value, cgroup_key_t key,
+                          rp_error_t *err);
+
 #endif

@@ -7,9 +7,21 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cgroup_value.h"
 #include "config_parse.h"
 
 /* ---- config.cgroups and config.rlimits -------------------------------- */
+
+/* A cgroups value, in the kernel's syntax: checked at load time so that
+ * `redmanager check` finds a bad one too. */
+static int parse_cgroup_value(config_loader_t *loader, const config_key_t *key,
+                              void *target, const yaml_reader_event_t *value)
+{
+    if (config_parse_string(loader, key, target, value) < 0)
+        return -1;
+    return cgroup_value_validate(KEY_FIELD(target, key, config_string_t),
+                                 (cgroup_key_t)key->arg, loader->err);
+}
 
 /* The keys of one cgroups section ("mem"...), from config_cgroup_keys. */
 static int parse_cgroup_section(config_loader_t *loader,
@@ -21,7 +33,7 @@ static int parse_cgroup_section(config_loader_t *loader,
     for (int i = 0; i < CGROUP_KEY_COUNT; i++)
         if (!strcmp(config_cgroup_keys[i].section, section_name))
             keys[count++] =
-                (config_key_t){config_cgroup_keys[i].key, config_parse_string,
+                (config_key_t){config_cgroup_keys[i].key, parse_cgroup_value,
                                offsetof(config_t, cgroups) +
                                    (size_t)i * sizeof(config_string_t),
                                i, false};

@@ -93,6 +93,9 @@ is "$output" "redcgroup: $nodes/a/bad/etc/redpak.yaml:8:13: invalid cgroups.mem.
     "the error names file:line:column, the key and the accepted form"
 is "$(find "$CGROUPS_MOUNT_POINT" -mindepth 2 | wc -l)|$(cat "$CGROUPS_MOUNT_POINT/test/cgroup.subtree_control")" \
     "3|" "nothing is written when one value is bad (not even the valid ones)"
+output=$($REDPAK redmanager check -r "$nodes/a/bad" 2>&1); status=$?
+like "$status|$output" "^1\|redmanager: $nodes/a/bad/etc/redpak.yaml:8:13: invalid cgroups.mem.high '10Q'" \
+    "redmanager check finds the bad value too (checked at load time)"
 
 # Fail closed: a controller the chain needs is not delegated.
 fake_tree "cpu pids"
