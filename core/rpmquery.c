@@ -108,7 +108,6 @@ static int rpmquery_show(rpmquery_state_t *state, size_t n, Header header)
     state->qva.qva_queryFormat =
         format ? rpmquery_node_format(state->arena, format, state->view.nodes[n])
                : NULL;
-    fflush(stdout);
     return showQueryPackage(&state->qva, ts, header);
 }
 

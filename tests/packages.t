@@ -189,4 +189,41 @@ libfoo-1.0-1.noarch" "unprivileged list"
 run_ok "unprivileged remove" $nobody "$REDPAK" redmanager remove -r "$own" libfoo
 output=$($nobody "$REDPAK" redmanager install -r "$root" "$app" 2>&1); status=$?
 is "$status" 1 "unprivileged install into a node of another user fails"
+
+# A program installed in a child node runs with a library installed in its
+# parent, through redwrap (root only: redwrap.t covers the rest).
+if [ "$(id -u)" -eq 0 ] && command -v musl-gcc >/dev/null && [ -x /bin/busybox ]; then
+    REDPAK_MAIN=$scratch/main.yaml; export REDPAK_MAIN
+    printf 'headers:\n  alias: main\nconfig:\n  share_all: Disabled\n' > "$REDPAK_MAIN"
+    os=$scratch/run/os apps=$scratch/run/os/apps
+    make_node "$os" os "exports:
+  - {mode: Restricted, mount: /bin, path: $os/bin}
+  - {mode: Restricted, mount: /lib, path: $os/lib}
+  - {mode: Restricted, mount: /usr, path: $os/usr}
+  - {mode: Procfs, mount: /proc}
+  - {mode: Devfs, mount: /dev}
+  - {mode: Tmpfs, mount: /tmp}
+"
+    make_node "$apps" apps "exports:
+  - {mode: Restricted, mount: /nodes/apps/usr, path: $apps/usr}
+"
+    printf '#include <stdio.h>\nvoid greet(const char *who) { printf("hello %%s from libgreet\\n", who); }\n' \
+        > "$scratch/greet.c"
+    printf 'void greet(const char *);\nint main(void) { greet("apps"); return 0; }\n' > "$scratch/hello.c"
+    musl-gcc -shared -fPIC -Wl,-soname,libgreet.so.1 -o "$scratch/libgreet.so.1" "$scratch/greet.c" &&
+        musl-gcc -o "$scratch/hello" "$scratch/hello.c" -L"$scratch" -l:libgreet.so.1 \
+            -Wl,-rpath,/usr/lib
+    ok $? "built a musl library and a program using it"
+    runtime=$(rpm_make musl-runtime 1.0 arch=x86_64 exe=/bin/sh:/bin/busybox \
+        "exe=/lib/ld-musl-x86_64.so.1:$(readlink -f /lib/ld-musl-x86_64.so.1)" \
+        'provides=libc.so()(64bit)')
+    greet=$(rpm_make libgreet 1.0 arch=x86_64 "exe=/usr/lib/libgreet.so.1:$scratch/libgreet.so.1")
+    hello=$(rpm_make hello 1.0 arch=x86_64 "exe=/usr/bin/hello:$scratch/hello")
+    like "$(rpm -qpR "$hello")" "libgreet.so.1\(\)\(64bit\)" "rpmbuild recorded the library requirement"
+    run_ok "runtime and library in the parent" manager install -r "$os" "$runtime" "$greet"
+    run_ok "program in the child: libgreet.so.1()(64bit) satisfied by the parent" \
+        manager install -r "$apps" "$hello"
+    is "$("$REDPAK" redwrap -r "$apps" /nodes/apps/usr/bin/hello 2>&1)" "hello apps from libgreet" \
+        "redwrap runs the child's program with the parent's library"
+fi
 done_testing
