@@ -25,6 +25,17 @@ typedef struct redrpm_options {
     package_request_t request;
 } redrpm_options_t;
 
+static const char redrpm_help[] =
+    "usage: redrpm -r PATH -q [-a|-f FILE|--whatprovides CAP|--whatrequires CAP|NAME...]\n"
+    "              [-i] [-l] [-c] [-d] [-R] [--provides] [--qf FMT]\n"
+    "       redrpm -r PATH -V [-a|NAME...]\n"
+    "       redrpm -r PATH -i|-U [--test] [--noscripts] FILE.rpm...\n"
+    "       redrpm -r PATH -e [--test] [--noscripts] NAME...\n"
+    "Queries read the rpm databases of the node PATH and of its ancestors,\n"
+    "leaf first, and print what rpm prints. In --qf formats, %{REDNODE} is\n"
+    "the path of the node holding the package. Exit: 0 ok, 1 no match,\n"
+    "verification failed or operation refused, 2 usage.\n";
+
 static noreturn void redrpm_usage(void)
 {
     fatal(EXIT_USAGE,
@@ -120,7 +131,10 @@ int redrpm_main(int argc, char **argv)
     char **args = argv + 1;
     size_t count = 0;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--version") == 0) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(redrpm_help, stdout);
+            return EXIT_OK;
+        } else if (strcmp(argv[i], "--version") == 0) {
             printf("redrpm %s\n", REDPAK_VERSION);
             return EXIT_OK;
         } else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc)

@@ -3,7 +3,6 @@
 # change nothing, repositories, upgrades, scriptlets, signatures, lock.
 . "$(dirname "$0")/lib/tap.sh"
 . "$TESTS_DIR/lib/rpmbuild.sh"
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 
 make_node() { # make_node DIR ALIAS [CONFIG-LINES]
     mkdir -p "$1/etc"
