@@ -67,12 +67,23 @@ build/gen/syscalls.h: scripts/gen-syscalls.sh
 	scripts/gen-syscalls.sh $(SYSCALL_HEADERS) > $@.tmp && mv $@.tmp $@
 build/static/core/seccomp.o build/asan/core/seccomp.o: build/gen/syscalls.h
 
+# musl ships no kernel headers: Debian's linux-libc-dev ones, alone (not
+# the rest of /usr/include, which is glibc's), found after musl's own.
+KERNEL_HEADERS = build/kernel-headers
+$(KERNEL_HEADERS)/.done:
+	@mkdir -p $(KERNEL_HEADERS)
+	ln -sfn /usr/include/linux $(KERNEL_HEADERS)/linux
+	ln -sfn /usr/include/asm-generic $(KERNEL_HEADERS)/asm-generic
+	ln -sfn /usr/include/$(shell gcc -dumpmachine)/asm $(KERNEL_HEADERS)/asm
+	@touch $@
+
 build/static/gen/embedded.o: build/gen/embedded.c | $(DEPS)/.complete
 	@mkdir -p $(dir $@)
 	$(CC) $(REDPAK_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
-build/static/%.o: %.c | $(DEPS)/.complete
+build/static/%.o: %.c | $(DEPS)/.complete $(KERNEL_HEADERS)/.done
 	@mkdir -p $(dir $@)
-	$(CC) $(REDPAK_CPPFLAGS) -I$(DEPS)/include $(CPPFLAGS) $(WARNINGS) \
+	$(CC) $(REDPAK_CPPFLAGS) -I$(DEPS)/include -idirafter $(KERNEL_HEADERS) \
+		$(CPPFLAGS) $(WARNINGS) \
 		$(CFLAGS) -MMD -MP -c -o $@ $<
 
 redpak: $(STATIC_OBJECTS)

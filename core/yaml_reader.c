@@ -81,8 +81,8 @@ static int read_whole_file(arena_t *arena, const char *file, char **data,
 int yaml_reader_open_file(arena_t *arena, const char *file,
                           yaml_reader_t **out, rp_error_t *err)
 {
-    char *data;
-    size_t length;
+    char *data = NULL;
+    size_t length = 0;
     if (read_whole_file(arena, file, &data, &length, err) < 0)
         return -1;
     return yaml_reader_open_buffer(arena, file, data, length, out, err);
