@@ -106,6 +106,12 @@ is "$(qa "$mid")" "" "middle node empty again"
 run_ok "install tool by name through the root's repository" manager install -r "$leaf" tool
 is "$(qa "$leaf")" "app-1.0-1.noarch libbar-1.1-1.noarch tool-1.1-1.noarch " \
     "dependency resolved from an ancestor's repository"
+run_ok "downgrade the leaf by hand: remove tool and libbar" manager remove -r "$leaf" tool libbar
+run_ok "install tool 1.0 and libbar 1.0 from files" \
+    manager install -r "$leaf" "$repo/tool-1.0-1.noarch.rpm" "$repo/libbar-1.0-1.noarch.rpm"
+run_ok "update with no target upgrades everything the repositories have newer" \
+    manager update -r "$leaf" --repo "$repo"
+is "$(qa "$leaf")" "app-1.0-1.noarch libbar-1.1-1.noarch tool-1.1-1.noarch " "both upgraded to the newest"
 run_ok "repo remove" manager repo remove -r "$root" local
 [ ! -e "$root/etc/yum.repos.d/local.repo" ]; ok $? "the .repo file is gone"
 
