@@ -254,27 +254,41 @@ static const char *plan_path_below(const char *path, const char *dir)
     return path + length;
 }
 
-/* A writable bind that shows a node's directory gets read-only binds of
- * that node's etc/ and status file on top (never writable config). */
+/* What of a node a run never gets writable: its configuration, its
+ * status file and, outside admin mode, its rpm database. */
+static const struct {
+    const char *path, *what;
+    bool file, admin_writable;
+} plan_protected[] = {
+    {"/etc", "the configuration", false, false},
+    {"/.rednode.yaml", "the status file", true, false},
+    {"/var/lib/rpm", "the rpm database", false, true},
+};
+#define PLAN_PROTECTED_COUNT (sizeof plan_protected / sizeof plan_protected[0])
+
+/* A writable bind that shows a protected path of a node gets a read-only
+ * bind of it on top; a writable bind of (a part of) one is refused. */
 static int plan_protect_node(arena_t *arena, plan_t *plan,
                              const plan_mount_t *bind, const char *node,
-                             rp_error_t *err)
+                             bool admin, rp_error_t *err)
 {
-    static const char *const protected[] = {"/etc", "/.rednode.yaml"};
-    if (plan_path_below(bind->source, arena_printf(arena, "%s/etc", node)))
-        return error_at(err, &bind->pos, "export %s: refusing to make the "
-                        "configuration of node %s writable", bind->target, node);
-    const char *rest = plan_path_below(node, bind->source);
-    if (!rest)
-        return 0;
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < PLAN_PROTECTED_COUNT; i++) {
+        if (admin && plan_protected[i].admin_writable)
+            continue;
+        const char *path = arena_printf(arena, "%s%s", node, plan_protected[i].path);
+        if (plan_path_below(bind->source, path))
+            return error_at(err, &bind->pos, "export %s: refusing to make %s "
+                            "of node %s writable", bind->target,
+                            plan_protected[i].what, node);
+        const char *rest = plan_path_below(path, bind->source);
+        if (!rest || (bind->flags & PLAN_MOUNT_FILE))
+            continue;
         plan_mount_t *guard = &plan->mounts[plan->mount_count++];
         *guard = *bind;
-        guard->source = arena_printf(arena, "%s%s", node, protected[i]);
-        guard->target = arena_printf(arena, "%s%s%s", bind->target, rest,
-                                     protected[i]);
+        guard->source = path;
+        guard->target = arena_printf(arena, "%s%s", bind->target, rest);
         guard->flags = PLAN_MOUNT_READONLY | PLAN_MOUNT_OPTIONAL |
-                       (i == 1 ? PLAN_MOUNT_FILE : 0);
+                       (plan_protected[i].file ? PLAN_MOUNT_FILE : 0);
     }
     return 0;
 }
@@ -282,7 +296,8 @@ static int plan_protect_node(arena_t *arena, plan_t *plan,
 static int plan_mounts(arena_t *arena, plan_t *plan, const config_t *merged,
                        const plan_options_t *options, rp_error_t *err)
 {
-    size_t most = merged->export_count * (1 + 2 * options->node_count);
+    size_t most = merged->export_count *
+                  (1 + PLAN_PROTECTED_COUNT * options->node_count);
     plan->mounts = arena_alloc(arena, (most + 1) * sizeof *plan->mounts);
     for (size_t i = 0; i < merged->export_count; i++) {
         plan_mount_t *mount = &plan->mounts[plan->mount_count++];
@@ -293,12 +308,11 @@ static int plan_mounts(arena_t *arena, plan_t *plan, const config_t *merged,
     size_t exported = plan->mount_count;
     for (size_t i = 0; i < exported; i++) {
         plan_mount_t bind = plan->mounts[i];
-        if (bind.kind != PLAN_MOUNT_BIND || (bind.flags & PLAN_MOUNT_READONLY) ||
-            (bind.flags & PLAN_MOUNT_FILE))
+        if (bind.kind != PLAN_MOUNT_BIND || (bind.flags & PLAN_MOUNT_READONLY))
             continue;
         for (size_t n = 0; n < options->node_count; n++)
             if (plan_protect_node(arena, plan, &bind, options->node_paths[n],
-                                  err) < 0)
+                                  merged->admin, err) < 0)
                 return -1;
     }
     plan_sort_mounts(plan->mounts, plan->mount_count);

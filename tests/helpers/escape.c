@@ -18,7 +18,7 @@
  *   escape kill PID | ptrace PID signal / attach a (host) process
  *   escape exec PATH             execute (setuid / file capability tests)
  *   escape tiocsti               push a byte into fd 0's terminal
- *   escape caps                  the effective capability set (hex)
+ *   escape caps                  "caps=HEX euid=N": effective capabilities
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -145,7 +145,7 @@ static int caps(void)
         return report(-1);
     while (fgets(line, sizeof line, status))
         if (strncmp(line, "CapEff:", 7) == 0)
-            fputs(line, stdout);
+            printf("caps=%s euid=%u\n", strtok(line + 7, " \t\n"), geteuid());
     fclose(status);
     return 0;
 }

@@ -259,16 +259,29 @@ static void test_node_configuration_stays_read_only(void **state)
     options.node_paths = nodes;
     options.node_count = 2;
     plan_t *plan = build_ok(config, &options);
-    assert_int_equal(plan->mount_count, 3);
+    assert_int_equal(plan->mount_count, 4);
     assert_string_equal(plan->mounts[1].target, "/nodes/leaf/etc");
     assert_string_equal(plan->mounts[1].source, "/n/leaf/etc");
     assert_true(plan->mounts[1].flags & PLAN_MOUNT_READONLY);
     assert_string_equal(plan->mounts[2].target, "/nodes/leaf/.rednode.yaml");
     assert_true(plan->mounts[2].flags & PLAN_MOUNT_FILE);
+    /* the rpm database too, except in admin mode */
+    assert_string_equal(plan->mounts[3].target, "/nodes/leaf/var/lib/rpm");
+    assert_true(plan->mounts[3].flags & PLAN_MOUNT_READONLY);
+    config->admin = true;
+    assert_int_equal(build_ok(config, &options)->mount_count, 3);
+    config->admin = false;
 
     static const config_export_t config_dir[] = {{EXPORT_PUBLIC, "/conf", "/n/leaf/etc"}};
     config_exports(config, config_dir, 1);
     assert_non_null(strstr(build_error(config, &options), "configuration of node /n/leaf"));
+    static const config_export_t config_file[] = {
+        {EXPORT_PUBLIC_FILE, "/conf", "/n/leaf/etc/redpak.yaml"}};
+    config_exports(config, config_file, 1);
+    assert_non_null(strstr(build_error(config, &options), "configuration of node /n/leaf"));
+    static const config_export_t rpm_dir[] = {{EXPORT_PUBLIC, "/rpm", "/n/var/lib/rpm"}};
+    config_exports(config, rpm_dir, 1);
+    assert_non_null(strstr(build_error(config, &options), "rpm database of node /n "));
 }
 
 static void test_environment(void **state)
