@@ -5,10 +5,12 @@
  * COMMAND: apply, show, stat, procs, freeze, thaw, kill, clean. The
  * cgroups are those of core/cgroup.h: one per node of the chain, nested;
  * freeze, thaw, kill and procs act on the leaf's cgroup and below. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "applets/applets.h"
 #include "core/cgroup.h"
@@ -188,9 +190,17 @@ static int command_stat(redcgroup_t *self)
     return EXIT_OK;
 }
 
+/* The leaf's cgroup, which procs, freeze, thaw and kill act on. */
 static const char *leaf_dir(const redcgroup_t *self)
 {
-    return self->plan.nodes[self->plan.count - 1].dir;
+    const cgroup_node_t *leaf = &self->plan.nodes[self->plan.count - 1];
+    struct stat info;
+    if (stat(leaf->dir, &info) == 0)
+        return leaf->dir;
+    if (errno == ENOENT)
+        fatal(EXIT_FAIL, "%s has no cgroup %s yet (redwrap or redcgroup apply "
+              "creates it)", leaf->node->path, leaf->dir);
+    fatal_errno(EXIT_FAIL, "cannot access %s", leaf->dir);
 }
 
 static int command_procs(redcgroup_t *self)
@@ -228,7 +238,8 @@ static int command_control(redcgroup_t *self, const char *command)
     if (strcmp(command, "apply") == 0)
         result = cgroup_plan_apply(&self->plan, &err);
     else if (strcmp(command, "freeze") == 0 || strcmp(command, "thaw") == 0)
-        result = cgroup_freeze(leaf_dir(self), command[0] == 'f', &err);
+        result = cgroup_freeze(leaf_dir(self), strcmp(command, "freeze") == 0,
+                               &err);
     else if (strcmp(command, "kill") == 0)
         result = cgroup_kill(self->arena, leaf_dir(self), &err);
     else

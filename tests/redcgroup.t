@@ -128,6 +128,10 @@ run_ok "apply on a node without limits succeeds" $REDPAK redcgroup -r "$nodes/pl
 is "$(find "$CGROUPS_MOUNT_POINT/test" -mindepth 1 -type d | wc -l)" 0 \
     "and creates no cgroup"
 
+output=$($REDPAK redcgroup -r "$nodes/plain" procs 2>&1); status=$?
+like "$status|$output" "^1\|redcgroup: $nodes/plain has no cgroup $CGROUPS_MOUNT_POINT/test/redpak-plain-[0-9a-f]{8} yet \(redwrap or redcgroup apply creates it\)$" \
+    "procs, freeze, thaw and kill need the node's cgroup"
+
 # show, stat, procs.
 fake_tree "cpuset cpu io memory pids"
 $REDPAK redcgroup -r "$nodes/a/b" apply
