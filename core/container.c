@@ -160,7 +160,8 @@ static int container_resolve_source(arena_t *arena, const container_t *container
     char resolved[PATH_MAX];
     if (!realpath(mount->source, resolved)) {
         if (errno == ENOENT && (mount->flags & PLAN_MOUNT_OPTIONAL)) {
-            warn("skipping %s: %s does not exist", mount->target, mount->source);
+            if (!(mount->flags & PLAN_MOUNT_GUARD)) /* nothing to guard */
+                warn("skipping %s: %s does not exist", mount->target, mount->source);
             source->skip = true;
             return 0;
         }

@@ -287,7 +287,7 @@ static int plan_protect_node(arena_t *arena, plan_t *plan,
         *guard = *bind;
         guard->source = path;
         guard->target = arena_printf(arena, "%s%s", bind->target, rest);
-        guard->flags = PLAN_MOUNT_READONLY | PLAN_MOUNT_OPTIONAL |
+        guard->flags = PLAN_MOUNT_READONLY | PLAN_MOUNT_OPTIONAL | PLAN_MOUNT_GUARD |
                        (plan_protected[i].file ? PLAN_MOUNT_FILE : 0);
     }
     return 0;
@@ -477,6 +477,8 @@ static void plan_dump_mount(const plan_mount_t *mount, size_t index, FILE *out)
         fputs(",create", out);
     if (mount->flags & PLAN_MOUNT_OPTIONAL)
         fputs(",optional", out);
+    if (mount->flags & PLAN_MOUNT_GUARD)
+        fputs(",guard", out);
     fprintf(out, " export=%s", config_export_mode_names[mount->mode]);
     if (mount->pos.file)
         fprintf(out, " from=%s:%d", mount->pos.file, mount->pos.line);

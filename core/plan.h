@@ -54,6 +54,9 @@ enum {
     PLAN_MOUNT_FILE = 1 << 1,     /* target is a file, not a directory */
     PLAN_MOUNT_CREATE = 1 << 2,   /* create a missing source directory */
     PLAN_MOUNT_OPTIONAL = 1 << 3, /* missing source: warn and skip */
+    PLAN_MOUNT_GUARD = 1 << 4,    /* read-only guard over a node's files,
+                                     added by the plan; skipped silently
+                                     when the path does not exist */
 };
 
 typedef struct plan_mount {

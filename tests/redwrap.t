@@ -181,6 +181,25 @@ like "$out" "CapBnd:	0000000000000000" "empty bounding set by default"
 like "$out" "NoNewPrivs:	1" "no-new-privs set"
 out=$(rw -r "$leaf" -u 1000 -g 1000 /bin/probe ids)
 is "$out" "uid=1000 euid=1000 gid=1000 egid=1000 groups=" "--user/--group, no supplementary groups"
+make_node "$scratch/capnode" capnode Enable <<EOF
+headers:
+  alias: capnode
+config:
+  set-user: '1000'
+  set-group: '1000'
+  capabilities:
+    - {cap: NET_RAW, add: 1}
+exports:
+$(base_exports "$scratch/root")
+EOF
+out=$(rw -r "$scratch/capnode" /bin/probe caps)
+like "$out" "CapEff:	0000000000002000" "set-user keeps exactly the added capability (effective)"
+like "$out" "CapBnd:	0000000000002000" "bounding set is exactly the added capability"
+like "$out" "CapInh:	0000000000002000" "inheritable set too"
+is "$(rw -r "$scratch/capnode" /bin/probe ids)" "uid=1000 euid=1000 gid=1000 egid=1000 groups=" \
+    "set-user/set-group from the configuration"
+is "$(rw -r "$scratch/capnode" -u 0 /bin/probe caps | grep CapPrm)" "CapPrm:	0000000000002000" \
+    "root inside gets no more than the added capability"
 
 # ---- pid 1 ----
 is "$(rw -r "$leaf" /bin/probe pid)" "2 1" "program runs under a pid 1"

@@ -263,6 +263,7 @@ static void test_node_configuration_stays_read_only(void **state)
     assert_string_equal(plan->mounts[1].target, "/nodes/leaf/etc");
     assert_string_equal(plan->mounts[1].source, "/n/leaf/etc");
     assert_true(plan->mounts[1].flags & PLAN_MOUNT_READONLY);
+    assert_true(plan->mounts[1].flags & PLAN_MOUNT_GUARD);
     assert_string_equal(plan->mounts[2].target, "/nodes/leaf/.rednode.yaml");
     assert_true(plan->mounts[2].flags & PLAN_MOUNT_FILE);
     /* the rpm database too, except in admin mode */
