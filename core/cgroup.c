@@ -280,8 +280,22 @@ static const config_string_t *cgroup_first_user(const cgroup_plan_t *plan,
     return NULL;
 }
 
-/* Fail closed before writing anything: the root must exist and offer
- * every controller the chain's values need. */
+/* Processes in DIR itself (its cgroup.procs is not empty). */
+static bool cgroup_has_processes(const char *dir)
+{
+    char path[PATH_MAX], first;
+    snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool found = read(fd, &first, 1) == 1;
+    close(fd);
+    return found;
+}
+
+/* Fail closed before writing anything: the root must exist, hold no
+ * process (the kernel's no-internal-process rule; the hierarchy's root
+ * is exempt) and offer every controller the chain's values need. */
 static int cgroup_check_root(const cgroup_plan_t *plan, rp_error_t *err)
 {
     struct stat info;
@@ -306,6 +320,10 @@ static int cgroup_check_root(const cgroup_plan_t *plan, rp_error_t *err)
                         "cgroup.subtree_control at each level above)", name,
                         plan->root, name);
     }
+    if (strcmp(plan->root, plan->mount) != 0 && cgroup_has_processes(plan->root))
+        return error_set(err, "cgroup root %s holds processes (only leaf "
+                         "cgroups may): set config.cgrouproot to an empty "
+                         "delegated cgroup", plan->root);
     return 0;
 }
 

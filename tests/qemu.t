@@ -21,7 +21,7 @@ file -L "$REDPAK" | grep -q 'statically linked' ||
 kernel=$("$repo/scripts/qemu-kernel.sh") || { echo "Bail out! no kernel"; exit 1; }
 
 # The initramfs: busybox with its applet links, redpak with its applet
-# links, /init and the checks.
+# links, a static helper to drop privileges, /init and the checks.
 root=$scratch/root
 mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp"
 cp "$(command -v busybox)" "$root/bin/busybox"
@@ -32,6 +32,11 @@ cp "$REDPAK" "$root/bin/redpak"
 for applet in $("$REDPAK" --list); do
     ln -sf redpak "$root/bin/$applet"
 done
+for cc in musl-gcc gcc; do
+    $cc -static -Os -o "$root/bin/setuser" "$TESTS_DIR/qemu/setuser.c" 2>/dev/null &&
+        break
+done
+[ -x "$root/bin/setuser" ] || { echo "Bail out! cannot build tests/qemu/setuser.c"; exit 1; }
 cp "$TESTS_DIR/qemu/init" "$root/init"
 cp "$TESTS_DIR/qemu/checks.sh" "$root/checks.sh"
 chmod 0755 "$root/init"

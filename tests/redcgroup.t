@@ -106,6 +106,15 @@ like "$output" "^redcgroup: $nodes/a/etc/redpak.yaml:[0-9]+:[0-9]+: the memory c
 is "$(find "$CGROUPS_MOUNT_POINT" -mindepth 2 | wc -l)|$(cat "$CGROUPS_MOUNT_POINT/test/cgroup.subtree_control")" \
     "3|" "nothing is written when a controller is missing"
 
+# Fail closed when the root holds processes (only leaf cgroups may).
+fake_tree "cpuset cpu io memory pids"
+echo 1 > "$CGROUPS_MOUNT_POINT/test/cgroup.procs"
+output=$($REDPAK redcgroup -r "$nodes/a/b" apply 2>&1); status=$?
+is "$status|$output" "1|redcgroup: cgroup root $CGROUPS_MOUNT_POINT/test holds processes (only leaf cgroups may): set config.cgrouproot to an empty delegated cgroup" \
+    "a cgroup root holding processes is refused"
+is "$(find "$CGROUPS_MOUNT_POINT" -mindepth 2 | wc -l)|$(cat "$CGROUPS_MOUNT_POINT/test/cgroup.subtree_control")" \
+    "3|" "nothing is written then"
+
 # Fail closed without permission (the unprivileged path).
 fake_tree "cpuset cpu io memory pids"
 chmod -R a+rX "$scratch"

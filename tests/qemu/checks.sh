@@ -164,6 +164,46 @@ ok $? "memory.events counts the OOM kill in the hog's node"
 is "$(field "$child/memory.events" oom_kill)" 0 "a sibling node saw no OOM kill"
 is "$(cat "$hog/memory.max")" 16777216 "the hog's memory.max was written by redwrap"
 
+# Unprivileged: uid 1000 runs from a cgroup delegated to it (the kernel
+# wants write access to the common ancestor's cgroup.procs to move it).
+mkdir -p $cgroot/deleg/shell
+chown -R 1000:1000 $cgroot/deleg
+printf 'headers:\n  alias: main\nconfig:\n  share_all: Disabled\n  cgrouproot: /deleg\n' \
+    > /srv/user-main.yaml
+printf 'headers:\n  alias: main\nconfig:\n  share_all: Disabled\n' > /srv/own-main.yaml
+printf 'headers:\n  alias: main\nconfig:\n  share_all: Disabled\n  cgrouproot: /\n' \
+    > /srv/root-main.yaml
+make_node $nodes/unode unode '    pids:
+      max: 6
+exports:
+  - {mode: Restricted, mount: /bin, path: /bin}
+  - {mode: Procfs, mount: /proc}'
+cat > /srv/user-fork.sh <<'SCRIPT'
+exec redwrap -r /srv/nodes/unode -- /bin/sh -c \
+    'i=0; while [ $i -lt 50 ]; do sleep 60 & i=$((i + 1)); done'
+SCRIPT
+echo "exec redwrap -r /srv/nodes/unode -- /bin/sh -c 'echo inside'" > /srv/user-echo.sh
+as_user() { # as_user MAIN SCRIPT: uid 1000 runs SCRIPT from deleg/shell
+    REDPAK_MAIN=$1 sh -c "echo \$\$ > $cgroot/deleg/shell/cgroup.procs
+                          exec setuser 1000 1000 /bin/sh $2"
+}
+as_user /srv/user-main.yaml /srv/user-fork.sh 2>/tmp/user.err
+is "$?" 2 "unprivileged redwrap: the fork loop fails (exit 2)"
+grep -q "can't fork" /tmp/user.err || sed 's/^/# /' /tmp/user.err
+unode=$(echo $cgroot/deleg/redpak-unode-*)
+is "$(stat -c %u "$unode")|$(cat "$unode/pids.max")|$(field "$unode/pids.events" max)" \
+    "1000|6|1" "unprivileged redwrap made its cgroup in the delegated root and hit pids.max"
+output=$(as_user /srv/root-main.yaml /srv/user-echo.sh 2>&1)
+status=$?
+case $output in
+    "redwrap: cannot "*"Permission denied: delegate the subtree"*) matched=0 ;;
+    *) matched=1; echo "# $output" ;;
+esac
+is "$status|$matched" "125|0" "unprivileged redwrap without delegation refuses to run"
+output=$(as_user /srv/own-main.yaml /srv/user-echo.sh 2>&1)
+is "$?|$output" "125|redwrap: cgroup root $cgroot/deleg/shell holds processes (only leaf cgroups may): set config.cgrouproot to an empty delegated cgroup" \
+    "redwrap refuses a cgroup root holding processes (its own, by default)"
+
 # clean removes the now empty cgroups, deepest first.
 redcgroup -r $nodes/top/child clean > /tmp/clean
 is "$(tr '\n' ' ' < /tmp/clean)" "removed $child/run removed $child kept $top " \
