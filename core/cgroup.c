@@ -28,7 +28,7 @@ struct cgroup_clone_args {
         stack_size, tls, set_tid, set_tid_size, cgroup;
 };
 
-const char *const cgroup_controller_names[CGROUP_CONTROLLER_COUNT] = {
+static const char *const cgroup_controller_names[CGROUP_CONTROLLER_COUNT] = {
     "cpuset", "cpu", "io", "memory", "pids",
 };
 

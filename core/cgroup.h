@@ -32,7 +32,6 @@ typedef enum {
     CGROUP_CONTROLLER_CPUSET, CGROUP_CONTROLLER_CPU, CGROUP_CONTROLLER_IO,
     CGROUP_CONTROLLER_MEMORY, CGROUP_CONTROLLER_PIDS, CGROUP_CONTROLLER_COUNT
 } cgroup_controller_t;
-extern const char *const cgroup_controller_names[CGROUP_CONTROLLER_COUNT];
 
 typedef struct cgroup_node {
     const node_t *node;

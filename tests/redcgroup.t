@@ -33,6 +33,12 @@ fake_tree() { # fake_tree CONTROLLERS: a fresh cgroup2 look-alike
     done
 }
 
+# The fake tree as fake_tree left it: no cgroup made, nothing delegated.
+nothing_written() { # nothing_written DESCRIPTION
+    is "$(find "$CGROUPS_MOUNT_POINT" -mindepth 2 | wc -l)|$(cat "$CGROUPS_MOUNT_POINT/test/cgroup.subtree_control")" \
+        "3|" "$1"
+}
+
 # The documented name: redpak-ALIAS-FNV1a32(node path) in hex.
 fnv1a() {
     printf %s "$1" | od -An -tu1 -v | tr -s ' ' '\n' | grep . | {
@@ -91,8 +97,7 @@ output=$($REDPAK redcgroup -r "$nodes/a/bad" apply 2>&1); status=$?
 is "$status" 1 "a bad value is refused (exit 1)"
 is "$output" "redcgroup: $nodes/a/bad/etc/redpak.yaml:8:13: invalid cgroups.mem.high '10Q': expected bytes with an optional K, M, G or T suffix, or max" \
     "the error names file:line:column, the key and the accepted form"
-is "$(find "$CGROUPS_MOUNT_POINT" -mindepth 2 | wc -l)|$(cat "$CGROUPS_MOUNT_POINT/test/cgroup.subtree_control")" \
-    "3|" "nothing is written when one value is bad (not even the valid ones)"
+nothing_written "nothing is written when one value is bad (not even the valid ones)"
 output=$($REDPAK redmanager check -r "$nodes/a/bad" 2>&1); status=$?
 like "$status|$output" "^1\|redmanager: $nodes/a/bad/etc/redpak.yaml:8:13: invalid cgroups.mem.high '10Q'" \
     "redmanager check finds the bad value too (checked at load time)"
@@ -103,8 +108,7 @@ output=$($REDPAK redcgroup -r "$nodes/a/b" apply 2>&1); status=$?
 is "$status" 1 "a missing controller is refused"
 like "$output" "^redcgroup: $nodes/a/etc/redpak.yaml:[0-9]+:[0-9]+: the memory controller is not available in $CGROUPS_MOUNT_POINT/test: delegate it" \
     "the message names the value needing it and what to do"
-is "$(find "$CGROUPS_MOUNT_POINT" -mindepth 2 | wc -l)|$(cat "$CGROUPS_MOUNT_POINT/test/cgroup.subtree_control")" \
-    "3|" "nothing is written when a controller is missing"
+nothing_written "nothing is written when a controller is missing"
 
 # Fail closed when the root holds processes (only leaf cgroups may).
 fake_tree "cpuset cpu io memory pids"
@@ -112,8 +116,7 @@ echo 1 > "$CGROUPS_MOUNT_POINT/test/cgroup.procs"
 output=$($REDPAK redcgroup -r "$nodes/a/b" apply 2>&1); status=$?
 is "$status|$output" "1|redcgroup: cgroup root $CGROUPS_MOUNT_POINT/test holds processes (only leaf cgroups may): set config.cgrouproot to an empty delegated cgroup" \
     "a cgroup root holding processes is refused"
-is "$(find "$CGROUPS_MOUNT_POINT" -mindepth 2 | wc -l)|$(cat "$CGROUPS_MOUNT_POINT/test/cgroup.subtree_control")" \
-    "3|" "nothing is written then"
+nothing_written "nothing is written then"
 
 # Fail closed without permission (the unprivileged path).
 fake_tree "cpuset cpu io memory pids"
