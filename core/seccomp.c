@@ -21,10 +21,10 @@ typedef struct seccomp_name {
  * Defined here because the musl toolchain ships no kernel headers
  * (linux/filter.h, linux/seccomp.h, linux/audit.h). */
 enum {
-    BPF_LD = 0x00, BPF_ST = 0x02, BPF_ALU = 0x04, BPF_JMP = 0x05, BPF_RET = 0x06,
-    BPF_W = 0x00, BPF_IMM = 0x00, BPF_ABS = 0x20, BPF_MEM = 0x60,
+    BPF_LD = 0x00, BPF_ALU = 0x04, BPF_JMP = 0x05, BPF_RET = 0x06,
+    BPF_W = 0x00, BPF_ABS = 0x20,
     BPF_AND = 0x50, BPF_JA = 0x00, BPF_JEQ = 0x10, BPF_JGE = 0x30,
-    BPF_K = 0x00, BPF_A = 0x10,
+    BPF_K = 0x00,
 };
 #define BPF_MAX_INSTRUCTIONS 4096
 #define SECCOMP_MODE_FILTER 2
@@ -286,16 +286,48 @@ const config_seccomp_t *seccomp_add_terminal_guard(arena_t *arena,
     return stack;
 }
 
-/* ---- compiler ------------------------------------------------------------- */
+/* ---- compiler -------------------------------------------------------------
+ * Layers are evaluated leaf-most first. A kill returns at once (nothing
+ * ranks higher); the first errno found is the leaf-most one, so it is the
+ * answer unless a more root-ward layer kills: the program then only runs
+ * the kill entries of those layers before returning it. An allow goes on
+ * to the next layer; after the last one, allow.
+ *
+ * The program uses no scratch memory and loads arguments only on the path
+ * of syscalls with argument conditions, so the kernel (since 5.11) can
+ * prove every other allowed syscall constant and skip the filter for it. */
+
+typedef struct patch {
+    size_t at, label;
+} patch_t;
+
+/* A block "kill entries of the layers after `layer`, then errno": one per
+ * (layer, errno) pair that needs it. */
+typedef struct errno_block {
+    size_t layer, label;
+    uint32_t result;
+} errno_block_t;
 
 typedef struct compiler {
     arena_t *arena;
+    const config_seccomp_t *const *layers; /* leaf-most first */
+    size_t layer_count;
     seccomp_instruction_t *code;
     size_t length, capacity;
-    /* JA instructions of the current layer that jump to its end */
-    size_t *exits;
-    size_t exit_count, exit_capacity;
+    size_t *labels; /* instruction index of each label */
+    size_t label_count;
+    patch_t *patches;
+    size_t patch_count;
+    errno_block_t *blocks;
+    size_t block_count;
 } compiler_t;
+
+/* Appends one element to an arena array of `*count` elements. */
+static void *append(arena_t *arena, void **array, size_t *count, size_t size)
+{
+    *array = arena_grow(arena, *array, *count * size, (*count + 1) * size);
+    return (char *)*array + (*count)++ * size;
+}
 
 static void emit(compiler_t *c, uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
 {
@@ -308,15 +340,22 @@ static void emit(compiler_t *c, uint16_t code, uint32_t k, uint8_t jt, uint8_t j
     c->code[c->length++] = (seccomp_instruction_t){code, jt, jf, k};
 }
 
-static void emit_jump_to_layer_end(compiler_t *c)
+static size_t label_new(compiler_t *c)
 {
-    if (c->exit_count == c->exit_capacity) {
-        size_t capacity = c->exit_capacity ? 2 * c->exit_capacity : 16;
-        c->exits = arena_grow(c->arena, c->exits, c->exit_capacity * sizeof *c->exits,
-                              capacity * sizeof *c->exits);
-        c->exit_capacity = capacity;
-    }
-    c->exits[c->exit_count++] = c->length;
+    *(size_t *)append(c->arena, (void **)&c->labels, &c->label_count,
+                      sizeof *c->labels) = SIZE_MAX;
+    return c->label_count - 1;
+}
+
+static void label_here(compiler_t *c, size_t label)
+{
+    c->labels[label] = c->length;
+}
+
+static void emit_jump(compiler_t *c, size_t label)
+{
+    *(patch_t *)append(c->arena, (void **)&c->patches, &c->patch_count,
+                       sizeof *c->patches) = (patch_t){c->length, label};
     emit(c, BPF_JMP | BPF_JA, 0, 0, 0);
 }
 
@@ -326,28 +365,47 @@ static uint32_t errno_result(int errnum, const config_seccomp_t *layer)
     return SECCOMP_RESULT_ERRNO | ((uint32_t)value & SECCOMP_RESULT_DATA);
 }
 
-/* What an answer does: kill returns at once (nothing ranks higher); an
- * errno is remembered in M[0] (a later, more leaf-ward layer overrides
- * it, as the kernel prefers the newest filter); allow changes nothing.
- * `last` is set for the layer's default, which needs no jump. */
-static void emit_action(compiler_t *c, seccomp_action_t action, int errnum,
-                        const config_seccomp_t *layer, bool last)
+static bool layer_can_kill(const config_seccomp_t *layer)
 {
-    if (action == SECCOMP_ACTION_KILL) {
-        emit(c, BPF_RET | BPF_K, SECCOMP_RESULT_KILL_PROCESS, 0, 0);
-        return;
-    }
-    if (action == SECCOMP_ACTION_ERRNO) {
-        emit(c, BPF_LD | BPF_W | BPF_IMM, errno_result(errnum, layer), 0, 0);
-        emit(c, BPF_ST, 0, 0, 0);
-    }
-    if (!last)
-        emit_jump_to_layer_end(c);
+    for (size_t i = 0; i < layer->rule_count; i++)
+        if (layer->rules[i].action == SECCOMP_ACTION_KILL)
+            return true;
+    return seccomp_default_action(layer) == SECCOMP_ACTION_KILL;
 }
 
-static size_t action_length(seccomp_action_t action)
+static bool later_can_kill(const compiler_t *c, size_t layer)
 {
-    return action == SECCOMP_ACTION_KILL ? 1 : action == SECCOMP_ACTION_ERRNO ? 3 : 1;
+    for (size_t i = layer + 1; i < c->layer_count; i++)
+        if (layer_can_kill(c->layers[i]))
+            return true;
+    return false;
+}
+
+static size_t errno_block(compiler_t *c, size_t layer, uint32_t result)
+{
+    for (size_t i = 0; i < c->block_count; i++)
+        if (c->blocks[i].layer == layer && c->blocks[i].result == result)
+            return c->blocks[i].label;
+    errno_block_t *block = append(c->arena, (void **)&c->blocks, &c->block_count,
+                                  sizeof *block);
+    *block = (errno_block_t){layer, label_new(c), result};
+    return block->label;
+}
+
+/* One instruction: what an answer of layer `index` does. `kill_only`
+ * (a layer checked after an errno was found) ignores all but kills. */
+static void emit_answer(compiler_t *c, size_t index, seccomp_action_t action,
+                        int errnum, bool kill_only, size_t next)
+{
+    const config_seccomp_t *layer = c->layers[index];
+    if (action == SECCOMP_ACTION_KILL)
+        emit(c, BPF_RET | BPF_K, SECCOMP_RESULT_KILL_PROCESS, 0, 0);
+    else if (action == SECCOMP_ACTION_ALLOW || kill_only)
+        emit_jump(c, next);
+    else if (!later_can_kill(c, index))
+        emit(c, BPF_RET | BPF_K, errno_result(errnum, layer), 0, 0);
+    else
+        emit_jump(c, errno_block(c, index, errno_result(errnum, layer)));
 }
 
 /* Argument checks: 32-bit values compare the low word only, so a deny
@@ -372,16 +430,16 @@ static void emit_argument_word(compiler_t *c, const config_seccomp_rule_t *rule,
     emit(c, BPF_JMP | BPF_JEQ | BPF_K, value, 0, (uint8_t)*skip);
 }
 
-static int emit_rule(compiler_t *c, const config_seccomp_t *layer,
-                     const config_seccomp_rule_t *rule, rp_error_t *err)
+static int emit_rule(compiler_t *c, size_t index, const config_seccomp_rule_t *rule,
+                     bool kill_only, size_t next, rp_error_t *err)
 {
     int number = seccomp_syscall_number(rule->syscall);
     if (number == SECCOMP_SYSCALL_ABSENT)
         return 0; /* cannot be called on this architecture */
     if (number < 0)
         return error_at(err, &rule->pos, "unknown syscall '%s'", rule->syscall);
-    size_t skip = (rule->arg_op ? argument_length(rule) : 0) +
-                  action_length(rule->action); /* instructions after the JEQ */
+    /* instructions after the JEQ: the argument checks and one answer */
+    size_t skip = (rule->arg_op ? argument_length(rule) : 0) + 1;
     emit(c, BPF_LD | BPF_W | BPF_ABS, DATA_NR, 0, 0);
     emit(c, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)number, 0, (uint8_t)skip);
     if (rule->arg_op) {
@@ -391,25 +449,27 @@ static int emit_rule(compiler_t *c, const config_seccomp_t *layer,
             emit_argument_word(c, rule, DATA_ARG_HIGH(rule->arg_index),
                                (uint32_t)(rule->arg_value >> 32), &skip);
     }
-    emit_action(c, rule->action, rule->errnum, layer, false);
+    emit_answer(c, index, rule->action, rule->errnum, kill_only, next);
     return 0;
 }
 
 /* Deny entries first (so `allow: [ioctl]` with a deny of ioctl TIOCSTI
  * works), then allow entries, then the default. */
-static int emit_layer(compiler_t *c, const config_seccomp_t *layer, rp_error_t *err)
+static int emit_layer(compiler_t *c, size_t index, bool kill_only, rp_error_t *err)
 {
-    c->exit_count = 0;
+    const config_seccomp_t *layer = c->layers[index];
+    size_t next = label_new(c);
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < layer->rule_count; i++) {
             const config_seccomp_rule_t *rule = &layer->rules[i];
             if ((rule->action == SECCOMP_ACTION_ALLOW) == (pass == 1) &&
-                emit_rule(c, layer, rule, err) < 0)
+                emit_rule(c, index, rule, kill_only, next, err) < 0)
                 return -1;
         }
-    emit_action(c, seccomp_default_action(layer), layer->default_errnum, layer, true);
-    for (size_t i = 0; i < c->exit_count; i++)
-        c->code[c->exits[i]].k = (uint32_t)(c->length - c->exits[i] - 1);
+    seccomp_action_t action = seccomp_default_action(layer);
+    if (action != SECCOMP_ACTION_ALLOW)
+        emit_answer(c, index, action, layer->default_errnum, kill_only, next);
+    label_here(c, next);
     return 0;
 }
 
@@ -423,28 +483,49 @@ static void emit_prologue(compiler_t *c)
     emit(c, BPF_JMP | BPF_JGE | BPF_K, SECCOMP_X32_SYSCALL_BIT, 0, 1);
     emit(c, BPF_RET | BPF_K, SECCOMP_RESULT_KILL_PROCESS, 0, 0);
 #endif
-    emit(c, BPF_LD | BPF_W | BPF_IMM, SECCOMP_RESULT_ALLOW, 0, 0);
-    emit(c, BPF_ST, 0, 0, 0);
+}
+
+/* The errno blocks, emitted after the main path (a block may ask for
+ * none: kill checks only run layers that can kill). */
+static int emit_errno_blocks(compiler_t *c, rp_error_t *err)
+{
+    for (size_t b = 0; b < c->block_count; b++) {
+        errno_block_t block = c->blocks[b];
+        label_here(c, block.label);
+        for (size_t i = block.layer + 1; i < c->layer_count; i++)
+            if (layer_can_kill(c->layers[i]) && emit_layer(c, i, true, err) < 0)
+                return -1;
+        emit(c, BPF_RET | BPF_K, block.result, 0, 0);
+    }
+    return 0;
 }
 
 int seccomp_compile(arena_t *arena, const config_seccomp_t *policy,
                     seccomp_program_t *out, rp_error_t *err)
 {
-    compiler_t c = {.arena = arena};
     const config_seccomp_t *const *layers, *single;
     size_t count = layers_of(policy, &layers, &single);
     *out = (seccomp_program_t){NULL, 0};
     if (!count)
         return 0;
+    compiler_t c = {.arena = arena, .layer_count = count};
+    const config_seccomp_t **leaf_first = arena_alloc(arena, count * sizeof *leaf_first);
+    for (size_t i = 0; i < count; i++)
+        leaf_first[i] = layers[count - 1 - i];
+    c.layers = leaf_first;
     emit_prologue(&c);
     for (size_t i = 0; i < count; i++)
-        if (emit_layer(&c, layers[i], err) < 0)
+        if (emit_layer(&c, i, false, err) < 0)
             return -1;
-    emit(&c, BPF_LD | BPF_W | BPF_MEM, 0, 0, 0);
-    emit(&c, BPF_RET | BPF_A, 0, 0, 0);
+    emit(&c, BPF_RET | BPF_K, SECCOMP_RESULT_ALLOW, 0, 0);
+    if (emit_errno_blocks(&c, err) < 0)
+        return -1;
     if (c.length > BPF_MAX_INSTRUCTIONS)
         return error_set(err, "seccomp policy too large: %zu instructions "
                          "(at most %d)", c.length, BPF_MAX_INSTRUCTIONS);
+    for (size_t i = 0; i < c.patch_count; i++)
+        c.code[c.patches[i].at].k =
+            (uint32_t)(c.labels[c.patches[i].label] - c.patches[i].at - 1);
     *out = (seccomp_program_t){c.code, c.length};
     return 0;
 }

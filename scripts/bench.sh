@@ -97,6 +97,45 @@ ratio=$(python3 -c "print('%.2f' % ($redwrap_ms / $bwrap_ms))")
 echo "median ms: redwrap $redwrap_ms  bwrap $bwrap_ms  /bin/true $true_ms"
 echo "ratio redwrap/bwrap: $ratio (target <= 0.70)"
 
+# Seccomp: the same chain with the "system" template's deny list in the
+# root node (a copy of the tree), start-up and a syscall-heavy program
+# (dd of 1-byte blocks: 2 syscalls per byte) with and without it.
+sroot=$work/sroot sleaf=$work/sroot/mid/leaf
+cp -a "$root" "$sroot"
+for file in $(find "$sroot" -name redpak.yaml -o -name .rednode.yaml); do
+    sed -i "s|$root|$sroot|g" "$file"
+done
+seccomp=$(sed -n '/^  seccomp:/,/^[^ ]/p' "$(dirname "$0")/../config/template-system.yaml" |
+    sed '$d')
+printf '%s\n' "$seccomp" > "$work/seccomp.yaml"
+sed -i "/^  share_time: Enabled/r $work/seccomp.yaml" "$sroot/etc/redpak.yaml"
+$redpak redwrap -r "$sleaf" --dump-only /bin/true | grep -q '^seccomp layer 1 deny bpf' ||
+    { echo "bench: the seccomp copy of the chain has no policy" >&2; exit 1; }
+# Interleaved runs (A, B, A, B...) so that the load of a shared machine
+# hits both sides alike; medians in ms.
+interleaved() { # interleaved RUNS COMMAND-A COMMAND-B: "MEDIAN-A MEDIAN-B"
+    python3 - "$@" <<'PY'
+import statistics, subprocess, sys, time
+runs, commands = int(sys.argv[1]), [c.split() for c in sys.argv[2:4]]
+times = [[], []]
+for _ in range(runs):
+    for side, command in enumerate(commands):
+        start = time.perf_counter()
+        subprocess.run(command, check=True)
+        times[side].append((time.perf_counter() - start) * 1000)
+print(" ".join("%.3f" % statistics.median(t) for t in times))
+PY
+}
+dd="/usr/bin/dd if=/dev/zero of=/dev/null bs=1 count=100000 status=none"
+set -- $(interleaved "$runs" "$redwrap" "$redpak redwrap -r $sleaf /bin/true")
+echo "seccomp (template deny list, $(grep -c '^      - ' "$work/seccomp.yaml") entries):" \
+    "start and exit of /bin/true, median ms: $1 without, $2 with" \
+    "(+$(python3 -c "print('%.3f' % ($2 - $1))") ms)"
+set -- $(interleaved $((runs / 10 + 1)) "$redpak redwrap -r $leaf $dd" \
+    "$redpak redwrap -r $sleaf $dd")
+echo "seccomp: dd of 100000 1-byte blocks (200000 syscalls), median ms:" \
+    "$1 without, $2 with (+$(python3 -c "print('%.1f' % (($2 - $1) * 5))") ns per syscall)"
+
 # Peak RSS: VmHWM of the monitor and of pid 1, read while the program
 # (a sleep) still runs, so both have finished all their setup.
 $redpak redwrap -r "$leaf" /bin/sleep 1 &

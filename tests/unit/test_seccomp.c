@@ -59,6 +59,32 @@ static uint32_t run(const seccomp_program_t *program, const seccomp_data_view_t 
     return 0;
 }
 
+/* The kernel's seccomp_is_const_allow() (kernel/seccomp.c, 5.11+): can
+ * it prove, from the syscall number alone, that the answer is allow? It
+ * then skips the filter for that syscall. */
+static bool const_allow(const seccomp_program_t *program, int nr)
+{
+    uint32_t a = 0;
+    for (size_t pc = 0; pc < program->length; pc++) {
+        const seccomp_instruction_t *in = &program->code[pc];
+        switch (in->code) {
+        case 0x20:
+            if (in->k == 0) a = (uint32_t)nr;
+            else if (in->k == 4) a = seccomp_native_arch;
+            else return false; /* an argument: not constant */
+            break;
+        case 0x06: return in->k == SECCOMP_RESULT_ALLOW;
+        case 0x05: pc += in->k; break;
+        case 0x15: pc += a == in->k ? in->jump_true : in->jump_false; break;
+        case 0x35: pc += a >= in->k ? in->jump_true : in->jump_false; break;
+        case 0x54: a &= in->k; break;
+        default: return false;
+        }
+    }
+    fail_msg("program ran off its end");
+    return false;
+}
+
 static uint32_t run_call(const seccomp_program_t *program, int nr, uint64_t arg0,
                          uint64_t arg1)
 {
@@ -300,6 +326,17 @@ static void test_layers_stack(void **state)
     assert_int_equal(run_call(&program, SYS_getpid, 0, 0), ERRNO_OF(EACCES));
 
     const source_pos_t *denied_at = NULL;
+    /* allowed syscalls can be cached by the kernel, except those whose
+     * verdict depends on an argument */
+    assert_true(const_allow(&program, SYS_read));
+    assert_false(const_allow(&program, SYS_getpid));
+    const config_seccomp_t *guarded = seccomp_add_terminal_guard(f->arena, &merged);
+    seccomp_program_t with_guard = compile_ok(f, guarded);
+    assert_true(const_allow(&with_guard, SYS_read));
+    assert_false(const_allow(&with_guard, SYS_ioctl));
+    assert_int_equal(run_call(&with_guard, SYS_ioctl, 0, TIOCSTI), ERRNO_OF(EPERM));
+    assert_int_equal(run_call(&with_guard, SYS_reboot, 0, 0), SECCOMP_RESULT_KILL_PROCESS);
+
     const config_seccomp_rule_t *relaxing = seccomp_relaxes(leaf, root, &denied_at);
     assert_non_null(relaxing);
     assert_string_equal(relaxing->syscall, "swapon");
