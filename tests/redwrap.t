@@ -255,7 +255,7 @@ for ns in user mnt pid ipc uts net cgroup time; do
     [ -n "$inside" ] && [ "$inside" != "$(host_ns $ns)" ]
     ok $? "$ns namespace is new by default"
 done
-unshare --ipc sleep 30 & holder=$!
+unshare --ipc --kill-child sleep 30 & holder=$!
 sleep 0.3
 make_node "$scratch/nsnode" nsnode Enable <<EOF
 headers:
@@ -279,6 +279,24 @@ is "$(printf '%s\n' "$out" | sed -n 's/^ipc //p')" "$(readlink /proc/$holder/ns/
     "share_ipc: PATH joins that namespace"
 out=$(rw -r "$scratch/nsnode" /bin/probe ids)
 like "$out" "^uid=0 " "shared user namespace keeps root"
+kill $holder; wait $holder 2>/dev/null
+unshare --net --pid --kill-child sleep 30 & holder=$!
+sleep 0.3
+make_node "$scratch/joinnode" joinnode Enable <<EOF
+headers:
+  alias: joinnode
+config:
+  share_user: Enabled
+  share_net: /proc/$holder/ns/net
+  share_pid: /proc/$holder/ns/pid_for_children
+exports:
+$(base_exports "$scratch/root")
+EOF
+out=$(rw -r "$scratch/joinnode" /bin/probe ns)
+is "$(printf '%s\n' "$out" | sed -n 's/^net //p')" "$(readlink /proc/$holder/ns/net)" \
+    "share_net: PATH joins that network namespace"
+is "$(printf '%s\n' "$out" | sed -n 's/^pid //p')" "$(readlink /proc/$holder/ns/pid_for_children)" \
+    "share_pid: PATH joins that pid namespace"
 kill $holder; wait $holder 2>/dev/null
 
 # ---- --admin, --verbose, die-with-parent, SIGHUP ----
