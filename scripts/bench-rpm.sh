@@ -14,7 +14,7 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/redpak-bench.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 rpm_out=$scratch/rpms
 . tests/lib/rpmbuild.sh
-runs=${RUNS:-3}
+runs=${RUNS:-5}
 
 make_node() {
     mkdir -p "$1/etc"
@@ -22,32 +22,37 @@ make_node() {
     printf 'headers:\n  alias: %s\n' "$2" > "$1/etc/redpak.yaml"
 }
 now() { date +%s%N; }
-# best RUNS COMMAND...: the smallest wall time in ms of COMMAND; a
-# "setup" function, when defined, runs untimed before each run.
-best() {
-    best_ms=
+# timed COMMAND...: wall time in ms (a "setup" function runs untimed first).
+timed() {
+    setup
+    start=$(now); "$@" >/dev/null; end=$(now)
+    echo $(( (end - start) / 1000000 ))
+}
+# compare OURS THEIRS: run both RUNS times, interleaved so that the load
+# of a shared machine hits both alike; prints the best time of each.
+compare() {
+    best_ours= best_theirs=
     i=0
     while [ $i -lt "$runs" ]; do
-        setup
-        start=$(now); "$@" >/dev/null; end=$(now)
-        ms=$(( (end - start) / 1000000 ))
-        [ -z "$best_ms" ] || [ "$ms" -lt "$best_ms" ] && best_ms=$ms
+        ms=$(timed "$1"); [ -z "$best_ours" ] || [ "$ms" -lt "$best_ours" ] && best_ours=$ms
+        ms=$(timed "$2"); [ -z "$best_theirs" ] || [ "$ms" -lt "$best_theirs" ] && best_theirs=$ms
         i=$((i + 1))
     done
-    echo "$best_ms"
+    echo "$best_ours $best_theirs"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
 echo "binary: $REDPAK"
 rpm_make_many pkg 200
 rpm_out=$scratch/many; rpm_make_many big 1000; rpm_out=$scratch/rpms
-set -- "$rpm_out"/pkg*.rpm
 
 setup() { rm -rf "$scratch/node" "$scratch/plain"; make_node "$scratch/node" bench; mkdir -p "$scratch/plain"; }
-redpak_install() { "$REDPAK" redmanager install -r "$scratch/node" "$@"; }
-rpm_install() { rpm -i --force-debian --root "$scratch/plain" --dbpath /var/lib/rpm "$@"; }
-ours=$(best redpak_install "$@")
-theirs=$(best rpm_install "$@")
+redpak_install() { "$REDPAK" redmanager install -r "$scratch/node" "$scratch"/rpms/pkg*.rpm; }
+rpm_install() {
+    rpm -i --force-debian --root "$scratch/plain" --dbpath /var/lib/rpm "$scratch"/rpms/pkg*.rpm
+}
+set -- $(compare redpak_install rpm_install)
+ours=$1 theirs=$2
 echo "install 200 packages: redmanager ${ours} ms, rpm -i ${theirs} ms, ratio $(ratio "$ours" "$theirs") (target <= 1.1)"
 
 # A 3-node chain holding 1000 packages.
@@ -68,6 +73,6 @@ rpm_qa3() {
 }
 [ "$(redrpm_qa | sort)" = "$(rpm_qa3 | sort)" ] || { echo "bench: outputs differ" >&2; exit 1; }
 runs=$((runs + 2))
-ours=$(best redrpm_qa)
-theirs=$(best rpm_qa3)
+set -- $(compare redrpm_qa rpm_qa3)
+ours=$1 theirs=$2
 echo "query 1000 packages over 3 nodes: redrpm -qa ${ours} ms, 3 x rpm -qa ${theirs} ms, ratio $(ratio "$ours" "$theirs") (target <= 1.0)"
