@@ -78,6 +78,11 @@ for who in root user; do
     is "$out" "hello" "$who: ordinary programs run (fork, exec) under the policy"
 done
 
+# a redpath through a symlinked directory still finds the ancestor
+ln -s "$scratch/root" "$scratch/via-link"
+out=$(rw -r "$scratch/via-link/leaf" /bin/escape syscall getppid 2>&1)
+is "$out" "error: $BADFD" "a redpath through a symlinked ancestor keeps its filter"
+
 # ---- a child cannot relax ----
 make_node "$scratch/root/loose" loose Enable <<EOF
 headers:
