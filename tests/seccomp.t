@@ -78,10 +78,14 @@ for who in root user; do
     is "$out" "hello" "$who: ordinary programs run (fork, exec) under the policy"
 done
 
-# a redpath through a symlinked directory still finds the ancestor
-ln -s "$scratch/root" "$scratch/via-link"
-out=$(rw -r "$scratch/via-link/leaf" /bin/escape syscall getppid 2>&1)
-is "$out" "error: $BADFD" "a redpath through a symlinked ancestor keeps its filter"
+# a redpath through a symlinked directory still finds the ancestor; an
+# ancestor node that is itself a symlink is refused
+ln -s "$scratch" "$scratch/via-link"
+out=$(rw -r "$scratch/via-link/root/leaf" /bin/escape syscall getppid 2>&1)
+is "$out" "error: $BADFD" "a redpath through a symlinked directory keeps the ancestor's filter"
+ln -s "$scratch/root" "$scratch/root-link"
+out=$(rw -r "$scratch/root-link/leaf" /bin/true 2>&1)
+is "$out" "redwrap: node $scratch/root-link is a symlink" "an ancestor node reached by a symlink is refused"
 
 # ---- a child cannot relax ----
 make_node "$scratch/root/loose" loose Enable <<EOF
