@@ -129,6 +129,9 @@ fuzz: build/fuzz/fuzz_config
 		-dict=tests/fuzz/config.dict -artifact_prefix=build/fuzz/ \
 		build/fuzz/corpus tests/fuzz/corpus
 
+# Failed tests and their diagnostics show up in the CI log.
+PROVE = prove --failures --comments
+
 host-packages:
 	scripts/host-packages.sh
 
@@ -138,11 +141,11 @@ check: host-packages
 	$(MAKE) redpak build/asan/redpak $(UNIT_TESTS)
 	$(MAKE) check-unit check-static check-asan
 check-unit: $(UNIT_TESTS)
-	prove --exec '' $(UNIT_TESTS)
+	$(PROVE) --exec '' $(UNIT_TESTS)
 check-static: redpak
-	REDPAK=$(CURDIR)/redpak prove tests/*.t
+	REDPAK=$(CURDIR)/redpak $(PROVE) tests/*.t
 check-asan: build/asan/redpak
-	REDPAK=$(CURDIR)/build/asan/redpak prove tests/*.t
+	REDPAK=$(CURDIR)/build/asan/redpak $(PROVE) tests/*.t
 
 demo: redpak
 	scripts/demo.sh

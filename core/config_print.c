@@ -3,6 +3,9 @@
  * or JSON, so both formats always show the same entries. */
 #include "config_print.h"
 
+#include "seccomp.h"
+
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -414,6 +417,111 @@ static void print_rlimits(printer_t *p, const config_t *c)
     section_end(p);
 }
 
+/* A plain scalar as one entry of the current list. */
+static void list_scalar(printer_t *p, const char *value)
+{
+    if (p->json) {
+        member_start(p, NULL);
+        config_print_json_string(p->out, value);
+        return;
+    }
+    open_deferred(p);
+    fprintf(p->out, "%*s- ", top(p)->indent, "");
+    config_print_yaml_scalar(p->out, value);
+    fputc('\n', p->out);
+    top(p)->first = false;
+}
+
+static void print_seccomp_rule(printer_t *p, const config_seccomp_rule_t *rule)
+{
+    item_begin(p, &(origin_t){rule->from, &rule->pos});
+    scalar(p, "syscall", rule->syscall, SCALAR_WORD, NULL);
+    if (rule->action == SECCOMP_ACTION_KILL)
+        scalar(p, "action", "kill", SCALAR_WORD, NULL);
+    const char *errnum = seccomp_errno_name(rule->errnum);
+    if (rule->errnum && errnum)
+        scalar(p, "errno", errnum, SCALAR_WORD, NULL);
+    if (rule->arg_op != SECCOMP_ARG_NONE) {
+        char key[16], value[32];
+        snprintf(key, sizeof key, "arg%d%s", rule->arg_index,
+                 rule->arg_op == SECCOMP_ARG_HAS_BITS ? "-has" : "");
+        snprintf(value, sizeof value, "0x%llx",
+                 (unsigned long long)rule->arg_value);
+        scalar(p, key, value, SCALAR_WORD, NULL);
+    }
+    end(p);
+}
+
+static void print_seccomp_rules(printer_t *p, const config_seccomp_t *policy,
+                                bool allow)
+{
+    bool opened = false;
+    for (size_t i = 0; i < policy->rule_count; i++) {
+        const config_seccomp_rule_t *rule = &policy->rules[i];
+        if ((rule->action == SECCOMP_ACTION_ALLOW) != allow)
+            continue;
+        if (!opened)
+            begin(p, allow ? "allow" : "deny", true);
+        opened = true;
+        if (allow)
+            list_scalar(p, rule->syscall);
+        else
+            print_seccomp_rule(p, rule);
+    }
+    if (opened)
+        end(p);
+}
+
+/* A file's own policy in its YAML form. */
+static void print_seccomp_policy(printer_t *p, const config_seccomp_t *policy)
+{
+    static const char *const actions[] = {NULL, "allow", "errno", "kill"};
+    const origin_t origin = {policy->from, &policy->pos};
+    begin(p, "seccomp", false);
+    if (policy->default_action != SECCOMP_ACTION_UNSET)
+        scalar(p, "default", actions[policy->default_action], SCALAR_WORD,
+               &origin);
+    const char *errnum = seccomp_errno_name(policy->default_errnum);
+    if (policy->default_errnum && errnum)
+        scalar(p, "errno", errnum, SCALAR_WORD, &origin);
+    print_seccomp_rules(p, policy, true);
+    print_seccomp_rules(p, policy, false);
+    end(p);
+}
+
+/* A merged configuration holds a stack of layers, which the schema of one
+ * file cannot express: show seccomp_dump()'s lines, as YAML comments (the
+ * output still loads back) or as a JSON list of strings. */
+static void print_seccomp_layers(printer_t *p, const config_seccomp_t *policy)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *dump = open_memstream(&text, &size);
+    if (!dump)
+        return;
+    seccomp_dump(policy, dump);
+    fclose(dump);
+    if (p->json)
+        begin(p, "seccomp", true);
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        if (p->json)
+            list_scalar(p, line);
+        else
+            fprintf(p->out, "%*s# %s\n", top(p)->indent + 2, "", line);
+    }
+    if (p->json)
+        end(p);
+    free(text);
+}
+
+static void print_seccomp(printer_t *p, const config_t *c)
+{
+    if (c->seccomp.layer_count > 0)
+        print_seccomp_layers(p, &c->seccomp);
+    else if (seccomp_policy_set(&c->seccomp))
+        print_seccomp_policy(p, &c->seccomp);
+}
+
 static void print_config_section(printer_t *p, const config_t *c)
 {
     const struct {
@@ -449,6 +557,7 @@ static void print_config_section(printer_t *p, const config_t *c)
     print_capabilities(p, c);
     print_cgroups(p, c);
     print_rlimits(p, c);
+    print_seccomp(p, c);
     section_end(p);
 }
 

@@ -76,6 +76,15 @@ like "$out" "from application \($app/etc/redpak.yaml" "leaf entries annotated"
 out=$(rm_ config -r "$app" --merged --expand); is $? 0 "config --merged --expand"
 like "$out" "mount: /nodes/application/usr" "expanded mount point"
 like "$out" "path: $app/usr" "expanded source"
+out=$(rm_ config -r "$plat")
+like "$out" "  seccomp:" "own config prints its seccomp policy"
+cp "$plat/etc/redpak.yaml" "$scratch/plat.yaml"
+printf '%s\n' "$out" > "$plat/etc/redpak.yaml"
+is "$(rm_ config -r "$plat")" "$out" "printed config loads back unchanged"
+cp "$scratch/plat.yaml" "$plat/etc/redpak.yaml"
+out=$(rm_ config -r "$app" --merged)
+like "$out" "# seccomp layer 1 deny kexec_load errno EPERM" \
+    "merged config shows the stacked seccomp layers"
 out=$(rm_ config -r "$app" --merged --admin --json)
 printf '%s' "$out" | perl -MJSON::PP -e '
     my $c = decode_json(join "", <STDIN>);

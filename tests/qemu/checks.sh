@@ -177,7 +177,8 @@ make_node $nodes/unode unode '    pids:
       max: 6
 exports:
   - {mode: Restricted, mount: /bin, path: /bin}
-  - {mode: Procfs, mount: /proc}'
+  - {mode: Procfs, mount: /proc}
+  - {mode: Devfs, mount: /dev}'
 cat > /srv/user-fork.sh <<'SCRIPT'
 exec redwrap -r /srv/nodes/unode -- /bin/sh -c \
     'i=0; while [ $i -lt 50 ]; do sleep 60 & i=$((i + 1)); done'
