@@ -41,9 +41,10 @@ typedef struct printer {
 
 /* ---- scalars --------------------------------------------------------- */
 
-void config_print_json_string(FILE *out, const char *text)
+/* Escapes for double-quoted strings; `control` formats other control
+ * bytes (JSON and YAML spell them differently). */
+static void print_escaped(FILE *out, const char *text, const char *control)
 {
-    fputc('"', out);
     for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
         if (*c == '"' || *c == '\\')
             fprintf(out, "\\%c", *c);
@@ -52,10 +53,28 @@ void config_print_json_string(FILE *out, const char *text)
         else if (*c == '\t')
             fputs("\\t", out);
         else if (*c < 0x20 || *c == 0x7f)
-            fprintf(out, "\\u%04x", *c);
+            fprintf(out, control, *c);
         else
             fputc(*c, out);
     }
+}
+
+void config_print_json_string(FILE *out, const char *text)
+{
+    fputc('"', out);
+    print_escaped(out, text, "\\u%04x");
+    fputc('"', out);
+}
+
+void config_print_yaml_escaped(FILE *out, const char *text)
+{
+    print_escaped(out, text, "\\x%02x");
+}
+
+void config_print_yaml_quoted(FILE *out, const char *text)
+{
+    fputc('"', out);
+    config_print_yaml_escaped(out, text);
     fputc('"', out);
 }
 
@@ -86,31 +105,13 @@ static bool yaml_plain_safe(const char *text)
     return true;
 }
 
-void config_print_yaml_escaped(FILE *out, const char *text)
-{
-    for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
-        if (*c == '"' || *c == '\\')
-            fprintf(out, "\\%c", *c);
-        else if (*c == '\n')
-            fputs("\\n", out);
-        else if (*c == '\t')
-            fputs("\\t", out);
-        else if (*c < 0x20 || *c == 0x7f)
-            fprintf(out, "\\x%02x", *c);
-        else
-            fputc(*c, out);
-    }
-}
-
 void config_print_yaml_scalar(FILE *out, const char *text)
 {
     if (yaml_plain_safe(text)) {
         fputs(text, out);
         return;
     }
-    fputc('"', out);
-    config_print_yaml_escaped(out, text);
-    fputc('"', out);
+    config_print_yaml_quoted(out, text);
 }
 
 /* ---- provenance ------------------------------------------------------ */

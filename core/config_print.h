@@ -35,5 +35,7 @@ void config_print_yaml_scalar(FILE *out, const char *text);
  * and control characters, so `text` can neither end the string nor the
  * line. */
 void config_print_yaml_escaped(FILE *out, const char *text);
+/* The same between double quotes: a scalar that reads back as `text`. */
+void config_print_yaml_quoted(FILE *out, const char *text);
 
 #endif

@@ -179,37 +179,6 @@ static int remove_tree(const char *path, rp_error_t *err);
 
 /* ---- create: writing ------------------------------------------------- */
 
-static int file_write_atomic(const char *dir, const char *relative,
-                             const char *text, size_t length, rp_error_t *err)
-{
-    char target[PATH_MAX], temporary[PATH_MAX];
-    if ((size_t)snprintf(target, sizeof target, "%s/%s", dir, relative) >=
-            sizeof target ||
-        (size_t)snprintf(temporary, sizeof temporary, "%s.XXXXXX", target) >=
-            sizeof temporary)
-        return error_set(err, "path too long: %s/%s", dir, relative);
-    int fd = mkostemp(temporary, O_CLOEXEC);
-    if (fd < 0)
-        return error_set_errno(err, errno, "cannot create %s", temporary);
-    size_t written = 0;
-    for (ssize_t got = 0; written < length; written += (size_t)got)
-        if ((got = write(fd, text + written, length - written)) < 0)
-            break;
-    int rc = written == length && fchmod(fd, 0644) == 0 && fsync(fd) == 0 ? 0
-                                                                          : -1;
-    int saved = errno;
-    close(fd);
-    if (rc == 0 && rename(temporary, target) < 0) {
-        rc = -1;
-        saved = errno;
-    }
-    if (rc < 0) {
-        unlink(temporary);
-        return error_set_errno(err, saved, "cannot write %s", target);
-    }
-    return 0;
-}
-
 static int creation_write(arena_t *arena, const creation_t *c, const char *dir,
                           const char *realpath, rp_error_t *err)
 {
@@ -221,9 +190,9 @@ static int creation_write(arena_t *arena, const creation_t *c, const char *dir,
         if (mkdir(sub, 0755) < 0 && errno != EEXIST)
             return error_set_errno(err, errno, "cannot create %s", sub);
     }
-    if (file_write_atomic(dir, NODE_CONFIG_FILE, c->normal.text,
+    if (node_file_write(dir, NODE_CONFIG_FILE, c->normal.text,
                           c->normal.length, err) < 0 ||
-        (c->has_admin && file_write_atomic(dir, NODE_ADMIN_FILE, c->admin.text,
+        (c->has_admin && node_file_write(dir, NODE_ADMIN_FILE, c->admin.text,
                                            c->admin.length, err) < 0))
         return -1;
     node_status_t status = {

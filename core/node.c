@@ -2,6 +2,8 @@
  * status files, configuration files and main.yaml. */
 #include "node.h"
 
+#include "config_print.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -203,62 +205,26 @@ int node_status_read(arena_t *arena, const char *node_path,
     return rc;
 }
 
-/* YAML double-quoted scalar: safe for any text (quotes, newlines, `: `). */
-static void status_put_quoted(FILE *out, const char *text)
+int node_file_write(const char *dir, const char *relative, const char *text,
+                    size_t length, rp_error_t *err)
 {
-    fputc('"', out);
-    for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
-        if (*c == '"' || *c == '\\')
-            fprintf(out, "\\%c", *c);
-        else if (*c == '\n')
-            fputs("\\n", out);
-        else if (*c == '\t')
-            fputs("\\t", out);
-        else if (*c < 0x20 || *c == 0x7f)
-            fprintf(out, "\\x%02x", *c);
-        else
-            fputc(*c, out);
-    }
-    fputc('"', out);
-}
-
-static int status_put(FILE *out, const node_status_t *status)
-{
-    fputs("realpath: ", out);
-    status_put_quoted(out, status->realpath ? status->realpath : "");
-    fprintf(out, "\nstate: %s\ntimestamp: %lld\ninfo: ",
-            node_state_names[status->state], status->timestamp);
-    status_put_quoted(out, status->info ? status->info : "");
-    fputc('\n', out);
-    return fflush(out) == 0 && fsync(fileno(out)) == 0 ? 0 : -1;
-}
-
-int node_status_write(const char *node_path, const node_status_t *status,
-                      rp_error_t *err)
-{
-    if ((unsigned)status->state > NODE_STATE_ERROR)
-        return error_set(err, "invalid state for %s", node_path);
     char target[PATH_MAX], temporary[PATH_MAX];
-    if ((size_t)snprintf(target, sizeof target, "%s/%s", node_path,
-                         NODE_STATUS_FILE) >= sizeof target ||
+    if ((size_t)snprintf(target, sizeof target, "%s/%s", dir, relative) >=
+            sizeof target ||
         (size_t)snprintf(temporary, sizeof temporary, "%s.XXXXXX", target) >=
             sizeof temporary)
-        return error_set(err, "path too long: %s", node_path);
+        return error_set(err, "path too long: %s/%s", dir, relative);
     int fd = mkostemp(temporary, O_CLOEXEC);
     if (fd < 0)
         return error_set_errno(err, errno, "cannot create %s", temporary);
-    FILE *out = fdopen(fd, "w");
-    if (!out) {
-        close(fd);
-        unlink(temporary);
-        return error_set_errno(err, errno, "cannot write %s", temporary);
-    }
-    int rc = fchmod(fd, 0644) == 0 ? status_put(out, status) : -1;
+    size_t written = 0;
+    for (ssize_t got = 0; written < length; written += (size_t)got)
+        if ((got = write(fd, text + written, length - written)) < 0)
+            break;
+    int rc = written == length && fchmod(fd, 0644) == 0 && fsync(fd) == 0 ? 0
+                                                                          : -1;
     int saved = errno;
-    if (fclose(out) != 0 && rc == 0) {
-        rc = -1;
-        saved = errno;
-    }
+    close(fd);
     if (rc == 0 && rename(temporary, target) < 0) {
         rc = -1;
         saved = errno;
@@ -268,6 +234,37 @@ int node_status_write(const char *node_path, const node_status_t *status,
         return error_set_errno(err, saved, "cannot write %s", target);
     }
     return 0;
+}
+
+/* Double-quoted scalars: safe for any text (quotes, newlines, `: `). */
+static void status_put(FILE *out, const node_status_t *status)
+{
+    fputs("realpath: ", out);
+    config_print_yaml_quoted(out, status->realpath ? status->realpath : "");
+    fprintf(out, "\nstate: %s\ntimestamp: %lld\ninfo: ",
+            node_state_names[status->state], status->timestamp);
+    config_print_yaml_quoted(out, status->info ? status->info : "");
+    fputc('\n', out);
+}
+
+int node_status_write(const char *node_path, const node_status_t *status,
+                      rp_error_t *err)
+{
+    if ((unsigned)status->state > NODE_STATE_ERROR)
+        return error_set(err, "invalid state for %s", node_path);
+    char *text = NULL;
+    size_t length = 0;
+    FILE *out = open_memstream(&text, &length);
+    if (!out)
+        return error_set_errno(err, errno, "cannot write %s/%s", node_path,
+                               NODE_STATUS_FILE);
+    status_put(out, status);
+    int rc = fclose(out) == 0
+                 ? node_file_write(node_path, NODE_STATUS_FILE, text, length, err)
+                 : error_set_errno(err, errno, "cannot write %s/%s", node_path,
+                                   NODE_STATUS_FILE);
+    free(text);
+    return rc;
 }
 
 /* ---- the chain ------------------------------------------------------- */

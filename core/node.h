@@ -75,6 +75,11 @@ int node_status_read(arena_t *arena, const char *node_path,
 int node_status_write(const char *node_path, const node_status_t *status,
                       rp_error_t *err);
 
+/* Replace DIR/RELATIVE atomically (temporary file, fsync, rename), mode
+ * 0644: readers see the old file or the new one, never a mix. */
+int node_file_write(const char *dir, const char *relative, const char *text,
+                    size_t length, rp_error_t *err);
+
 /* main.yaml: $REDPAK_MAIN, else SYSCONFDIR/redpak/main.yaml, else the
  * built-in default. */
 const char *node_main_file(void);
