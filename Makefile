@@ -147,7 +147,7 @@ check-static: redpak
 check-asan: build/asan/redpak
 	REDPAK=$(CURDIR)/build/asan/redpak $(PROVE) tests/*.t
 
-demo: redpak
+demo: host-packages redpak
 	scripts/demo.sh
 
 bench: redpak
