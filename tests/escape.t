@@ -6,15 +6,7 @@
 . "$(dirname "$0")/lib/tap.sh"
 . "$TESTS_DIR/lib/redwrap.sh"
 
-if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then
-    echo "1..0 # SKIP needs root and setpriv"
-    exit 0
-fi
-helper_build "$scratch/escape" "$TESTS_DIR/helpers/escape.c" ||
-    { echo "1..0 # SKIP cannot build tests/helpers/escape.c"; exit 0; }
-chmod 755 "$scratch"
-cp "$REDPAK" "$scratch/redpak"
-chmod 755 "$scratch/redpak"
+escape_setup
 echo host > "$scratch/host-marker"
 
 # ---- the tree ----

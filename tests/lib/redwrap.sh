@@ -57,3 +57,18 @@ info: test node $2
 YAML
     cat > "$1/etc/redpak.yaml"
 }
+
+# escape_setup: skip unless root with setpriv; build tests/helpers/escape.c
+# as $scratch/escape and copy $REDPAK to $scratch/redpak where an
+# unprivileged user can run both.
+escape_setup() {
+    if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then
+        echo "1..0 # SKIP needs root and setpriv"
+        exit 0
+    fi
+    helper_build "$scratch/escape" "$TESTS_DIR/helpers/escape.c" ||
+        { echo "1..0 # SKIP cannot build tests/helpers/escape.c"; exit 0; }
+    chmod 755 "$scratch"
+    cp "$REDPAK" "$scratch/redpak"
+    chmod 755 "$scratch/redpak"
+}
