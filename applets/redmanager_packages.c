@@ -97,16 +97,24 @@ static const char *packages_redpath(int argc, char **argv, int extra_min,
     return redpath;
 }
 
-int redmanager_list(int argc, char **argv)
+/* The canonical path of the node REDPATH names; exits when it is none. */
+static char *packages_node(arena_t *arena, const char *redpath)
 {
-    const char *redpath = packages_redpath(argc, argv, 0, 0, "redmanager list -r PATH");
-    arena_t *arena = arena_new();
     rp_error_t err;
     char *path;
     if (node_redpath_canonical(arena, redpath, &path, &err) < 0)
         fatal_error(EXIT_USAGE, &err);
     if (!node_exists(path))
         fatal(EXIT_FAIL, "%s is not a node", path);
+    return path;
+}
+
+int redmanager_list(int argc, char **argv)
+{
+    const char *redpath = packages_redpath(argc, argv, 0, 0, "redmanager list -r PATH");
+    arena_t *arena = arena_new();
+    rp_error_t err;
+    char *path = packages_node(arena, redpath);
     if (package_list(arena, path, &err) < 0)
         fatal_error(EXIT_FAIL, &err);
     arena_free(arena);
@@ -178,11 +186,7 @@ int redmanager_repo(int argc, char **argv)
         fatal(EXIT_USAGE, "usage: %s", repo_usage);
     arena_t *arena = arena_new();
     rp_error_t err;
-    char *node;
-    if (node_redpath_canonical(arena, redpath, &node, &err) < 0)
-        fatal_error(EXIT_USAGE, &err);
-    if (!node_exists(node))
-        fatal(EXIT_FAIL, "%s is not a node", node);
+    char *node = packages_node(arena, redpath);
     int rc;
     if (strcmp(action, "add") == 0)
         rc = repo_command_add(arena, node, rest_count, rest);
