@@ -379,28 +379,40 @@ int manage_delete(arena_t *arena, const char *redpath, bool recursive,
 
 /* ---- subtree and check ----------------------------------------------- */
 
-static void subtree_collect(arena_t *arena, const char *dir, char ***nodes,
-                            size_t *count, size_t *capacity)
+typedef struct subtree {
+    arena_t *arena;
+    char **nodes, **links;
+    size_t count, link_count;
+} subtree_t;
+
+static void subtree_append(subtree_t *tree, char ***list, size_t *count,
+                           char **items, size_t added)
 {
-    char **children;
-    size_t child_count;
-    rp_error_t ignored;
-    if (node_children(arena, dir, &children, &child_count, &ignored) < 0)
+    if (added == 0)
         return;
+    *list = arena_grow(tree->arena, *list, *count * sizeof **list,
+                       (*count + added) * sizeof **list);
+    memcpy(*list + *count, items, added * sizeof *items);
+    *count += added;
+}
+
+/* Parents before children; unreadable branches hold nothing to check. */
+static void subtree_collect(subtree_t *tree, const char *dir)
+{
+    char **children, **links;
+    size_t child_count, link_count;
+    rp_error_t ignored;
+    if (node_children_links(tree->arena, dir, &children, &child_count, &links,
+                            &link_count, &ignored) < 0)
+        return;
+    subtree_append(tree, &tree->links, &tree->link_count, links, link_count);
     for (size_t i = 0; i < child_count; i++) {
-        if (*count == *capacity) {
-            size_t grown = *capacity ? 2 * *capacity : 16;
-            *nodes = arena_grow(arena, *nodes, *capacity * sizeof **nodes,
-                                grown * sizeof **nodes);
-            *capacity = grown;
-        }
-        (*nodes)[(*count)++] = children[i];
-        subtree_collect(arena, children[i], nodes, count, capacity);
+        subtree_append(tree, &tree->nodes, &tree->count, &children[i], 1);
+        subtree_collect(tree, children[i]);
     }
 }
 
-int manage_subtree(arena_t *arena, const char *path, char ***nodes,
-                   size_t *count, rp_error_t *err)
+static int subtree_find(const char *path, subtree_t *tree, rp_error_t *err)
 {
     struct stat info;
     if (lstat(path, &info) < 0)
@@ -409,12 +421,11 @@ int manage_subtree(arena_t *arena, const char *path, char ***nodes,
         return error_set(err, "%s is a symlink", path);
     if (!S_ISDIR(info.st_mode))
         return error_set(err, "%s is not a directory", path);
-    size_t capacity = 16;
-    *nodes = arena_alloc(arena, capacity * sizeof **nodes);
-    *count = 0;
-    if (node_exists(path))
-        (*nodes)[(*count)++] = arena_strdup(arena, path);
-    subtree_collect(arena, path, nodes, count, &capacity);
+    if (node_exists(path)) {
+        char *self = arena_strdup(tree->arena, path);
+        subtree_append(tree, &tree->nodes, &tree->count, &self, 1);
+    }
+    subtree_collect(tree, path);
     return 0;
 }
 
@@ -457,13 +468,20 @@ size_t manage_check(arena_t *arena, const char *path, size_t *checked,
 {
     problems_t problems = {.report = report};
     rp_error_t err;
-    char **nodes;
-    size_t count;
+    subtree_t tree = {.arena = arena};
     *checked = 0;
-    if (manage_subtree(arena, path, &nodes, &count, &err) < 0) {
+    if (subtree_find(path, &tree, &err) < 0) {
         problem_add(arena, &problems, &err);
         return problems.count;
     }
+    /* The tree walk cannot vouch for a node reached through a symlink. */
+    for (size_t i = 0; i < tree.link_count; i++) {
+        error_set(&err, "%s is a symlink to a node: nodes must be real "
+                        "directories", tree.links[i]);
+        problem_add(arena, &problems, &err);
+    }
+    char **nodes = tree.nodes;
+    size_t count = tree.count;
     if (count == 0) {
         error_set(&err, "no node at or below %s", path);
         problem_add(arena, &problems, &err);

@@ -35,13 +35,9 @@ int manage_set_state(arena_t *arena, const char *redpath, node_state_t state,
 int manage_delete(arena_t *arena, const char *redpath, bool recursive,
                   rp_error_t *err);
 
-/* Every node at or below `path` (a node or a plain directory), parents
- * before children. */
-int manage_subtree(arena_t *arena, const char *path, char ***nodes,
-                   size_t *count, rp_error_t *err);
-
-/* Loads every node at or below `path` and merges the chain of each (normal
- * and admin mode). Each distinct problem is passed to `report`; returns
+/* Loads every node at or below `path` (a node or a plain directory) and
+ * merges the chain of each (normal and admin mode); symlinks on the way
+ * that lead to a node are problems too. Each distinct problem is passed to `report`; returns
  * the number of problems. */
 size_t manage_check(arena_t *arena, const char *path, size_t *checked,
                     void (*report)(const char *problem));

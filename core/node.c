@@ -390,6 +390,7 @@ typedef struct path_list {
     arena_t *arena;
     char **paths;
     size_t count, capacity;
+    struct path_list *links; /* symlinks that lead to a node, or NULL */
 } path_list_t;
 
 static void path_list_add(path_list_t *list, char *path)
@@ -413,6 +414,15 @@ static bool entry_is_directory(int dir_fd, const struct dirent *entry)
            S_ISDIR(info.st_mode);
 }
 
+static bool entry_is_link(int dir_fd, const struct dirent *entry)
+{
+    if (entry->d_type != DT_UNKNOWN)
+        return entry->d_type == DT_LNK;
+    struct stat info;
+    return fstatat(dir_fd, entry->d_name, &info, AT_SYMLINK_NOFOLLOW) == 0 &&
+           S_ISLNK(info.st_mode);
+}
+
 /* Walks the real sub-directories of `dir`, stopping at each node found. */
 static int children_walk(path_list_t *list, const char *dir, rp_error_t *err)
 {
@@ -425,13 +435,18 @@ static int children_walk(path_list_t *list, const char *dir, rp_error_t *err)
     }
     int rc = 0;
     for (struct dirent *entry; rc == 0 && (entry = readdir(stream));) {
-        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0 ||
-            !entry_is_directory(dirfd(stream), entry))
+        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
+            continue;
+        bool directory = entry_is_directory(dirfd(stream), entry);
+        if (!directory && !(list->links && entry_is_link(dirfd(stream), entry)))
             continue;
         char *sub = arena_printf(list->arena, "%s/%s",
                                  strcmp(dir, "/") == 0 ? "" : dir,
                                  entry->d_name);
-        if (node_exists(sub))
+        if (!directory) {
+            if (node_exists(sub))
+                path_list_add(list->links, sub);
+        } else if (node_exists(sub))
             path_list_add(list, sub);
         else
             rc = children_walk(list, sub, err);
@@ -445,15 +460,33 @@ static int path_compare(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void path_list_sorted(path_list_t *list, char ***paths, size_t *count)
+{
+    if (list->count)
+        qsort(list->paths, list->count, sizeof *list->paths, path_compare);
+    *paths = list->paths;
+    *count = list->count;
+}
+
 int node_children(arena_t *arena, const char *node_path, char ***paths,
                   size_t *count, rp_error_t *err)
 {
     path_list_t list = {.arena = arena};
     if (children_walk(&list, node_path, err) < 0)
         return -1;
-    if (list.count)
-        qsort(list.paths, list.count, sizeof *list.paths, path_compare);
-    *paths = list.paths;
-    *count = list.count;
+    path_list_sorted(&list, paths, count);
+    return 0;
+}
+
+int node_children_links(arena_t *arena, const char *node_path, char ***paths,
+                        size_t *count, char ***links, size_t *link_count,
+                        rp_error_t *err)
+{
+    path_list_t found_links = {.arena = arena};
+    path_list_t list = {.arena = arena, .links = &found_links};
+    if (children_walk(&list, node_path, err) < 0)
+        return -1;
+    path_list_sorted(&list, paths, count);
+    path_list_sorted(&found_links, links, link_count);
     return 0;
 }

@@ -91,4 +91,10 @@ int node_main_load(arena_t *arena, config_t **out, rp_error_t *err);
 int node_children(arena_t *arena, const char *node_path, char ***paths,
                   size_t *count, rp_error_t *err);
 
+/* node_children, plus the symlinks met on the way that lead to a node (the
+ * walk does not follow them; `redmanager check` reports them). */
+int node_children_links(arena_t *arena, const char *node_path, char ***paths,
+                        size_t *count, char ***links, size_t *link_count,
+                        rp_error_t *err);
+
 #endif

@@ -138,7 +138,7 @@ refused "template loosening a restriction of its parent" \
 sed -i 's/^config:$/config:\n  share_net: Disabled/' "$mid/etc/redpak.yaml"
 sed -i 's/^config:$/config:\n  share_net: Enabled/' "$app/etc/redpak.yaml"
 before=$(snapshot "$scratch/tree")
-out=$(rm_ check -r "$scratch/tree" 2>&1); st=$?
+out=$(rm_ check -r "$plat" 2>&1); st=$?
 is "$st" 1 "check finds the violation"
 like "$out" "'application'.*'mid'|'mid'.*'application'" "check names both nodes"
 like "$out" "1 problem" "check counts it once"
@@ -161,10 +161,13 @@ like "$out" "$mid/etc/redpak.yaml:4:" "tree reports the broken file"
 like "$out" "\\? \\[Error\\] $mid" "tree still shows the broken node"
 run_ok "repair with --update and an explicit alias" \
     rm_ create -r "$mid" --update --alias mid
+out=$(rm_ check -r "$scratch/tree" 2>&1); st=$?
+is "$st" 1 "check reports a symlink to a node"
+like "$out" "tree/link is a symlink to a node" "check names the symlink"
+rm "$scratch/tree/link"
 run_ok "check passes again" rm_ check -r "$scratch/tree"
 
 # ---- delete ----
-rm "$scratch/tree/link"
 run_ok "delete a leaf" rm_ delete -r "$app"
 test ! -e "$app"; ok $? "leaf removed"
 rm_ create -r "$app" >/dev/null
