@@ -412,22 +412,26 @@ static int export_conflict(merger_t *m, const layer_t *layer,
                            earlier->from, "defines it", &earlier->pos);
 }
 
-/* The mount point as it will be mounted. Unexpanded layers are compared
- * with the predefined names substituted ($NODE_ALIAS differs per node),
- * without running $(...) for it. */
-static const char *mount_key(merger_t *m, const config_export_t *entry)
+/* `text` as it will be used. Unexpanded layers are compared with the
+ * predefined names substituted ($NODE_ALIAS differs per node), without
+ * running $(...) for it. */
+static const char *merge_key(merger_t *m, const node_t *node, const char *text,
+                             const source_pos_t *pos)
 {
     if (m->expanded)
-        return entry->mount;
+        return text;
     const node_t *leaf = &m->chain->nodes[m->chain->count - 1];
-    const node_t *node = node_of(m, entry->from);
     expand_context_t context = {node ? node : leaf, leaf, false};
     char *expanded;
     rp_error_t ignored;
-    if (expand_string(m->arena, &context, entry->mount, &entry->pos, &expanded,
-                      &ignored) < 0)
-        return entry->mount;
+    if (expand_string(m->arena, &context, text, pos, &expanded, &ignored) < 0)
+        return text;
     return expanded;
+}
+
+static const char *mount_key(merger_t *m, const config_export_t *entry)
+{
+    return merge_key(m, node_of(m, entry->from), entry->mount, &entry->pos);
 }
 
 /* Index of the export `entry` replaces, or -1 for a new one; -2 on error.
@@ -479,15 +483,11 @@ static int merge_exports(merger_t *m, const layer_t *layer)
 
 /* ---- path and ldpath -------------------------------------------------- */
 
-static bool path_list_has(const char *list, size_t list_length,
-                          const char *item, size_t length)
+static bool path_list_has(const char **keys, size_t count, const char *key)
 {
-    for (const char *p = list; p < list + list_length;) {
-        size_t n = strcspn(p, ":");
-        if (n == length && strncmp(p, item, length) == 0)
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(keys[i], key) == 0)
             return true;
-        p += n + 1;
-    }
     return false;
 }
 
@@ -496,17 +496,23 @@ static const config_string_t *path_field(const config_t *config, bool ldpath)
     return ldpath ? &config->ldpath : &config->path;
 }
 
-/* Components of every layer's value, leaf-most layer first, each once. */
+/* Components of every layer's value, leaf-most layer first, each once
+ * (compared as they will be used: see merge_key). */
 static void merge_path_list(merger_t *m, const layer_t *layers, size_t count,
                             bool ldpath)
 {
     config_string_t *into = (config_string_t *)path_field(m->merged, ldpath);
-    size_t capacity = 1, used = 0;
+    size_t capacity = 1, components = 0, used = 0;
     for (size_t i = 0; i < count; i++) {
         const char *value = path_field(layers[i].config, ldpath)->value;
+        for (const char *p = value; p && *p; p++)
+            components += *p == ':';
         capacity += value ? strlen(value) + 1 : 0;
+        components += value != NULL;
     }
     char *joined = arena_alloc(m->arena, capacity);
+    const char **keys = arena_alloc(m->arena, (components + 1) * sizeof *keys);
+    size_t key_count = 0;
     for (size_t i = count; i-- > 0;) {
         const config_string_t *s = path_field(layers[i].config, ldpath);
         if (!s->value)
@@ -515,7 +521,10 @@ static void merge_path_list(merger_t *m, const layer_t *layers, size_t count,
             *into = *s;
         for (const char *p = s->value; *p;) {
             size_t n = strcspn(p, ":");
-            if (n && !path_list_has(joined, used, p, n)) {
+            char *component = arena_strndup(m->arena, p, n);
+            const char *key = merge_key(m, layers[i].node, component, &s->pos);
+            if (n && !path_list_has(keys, key_count, key)) {
+                keys[key_count++] = key;
                 if (used)
                     joined[used++] = ':';
                 memcpy(joined + used, p, n);

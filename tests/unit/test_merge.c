@@ -271,6 +271,22 @@ static void test_path_lists(void **state)
     assert_null(merge_ok(f)->path.value);
 }
 
+/* Unexpanded, one text may name two directories ($NODE_ALIAS differs per
+ * node): both stay; the same directory stated twice stays once. */
+static void test_path_lists_unexpanded(void **state)
+{
+    fixture_t *f = *state;
+    chain_of(f, NULL, 2, "config:\n  path: /nodes/$NODE_ALIAS/bin:/n/a/x\n",
+             "config:\n  path: /nodes/$NODE_ALIAS/bin:$NODE_PATH/x\n");
+    config_t *merged = merge_ok(f);
+    assert_string_equal(merged->path.value,
+                        "/nodes/$NODE_ALIAS/bin:$NODE_PATH/x:"
+                        "/nodes/$NODE_ALIAS/bin:/n/a/x");
+    chain_of(f, NULL, 2, "config:\n  path: /nodes/$LEAF_ALIAS/bin\n",
+             "config:\n  path: /nodes/b/bin\n");
+    assert_string_equal(merge_ok(f)->path.value, "/nodes/b/bin");
+}
+
 /* ---- share_* ---- */
 
 static void test_share_tightening(void **state)
@@ -630,6 +646,7 @@ int main(void)
         T(test_exports_admin_override),
         T(test_environ),
         T(test_path_lists),
+        T(test_path_lists_unexpanded),
         T(test_share_tightening),
         T(test_share_all),
         T(test_share_defaults),
