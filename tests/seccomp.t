@@ -70,6 +70,25 @@ for who in root user; do
     is "$out" "hello" "$who: ordinary programs run (fork, exec) under the policy"
 done
 
+# ---- another ABI: an i386 program (int 0x80) ----
+# Built with binutils alone (no 32-bit libc needed); skipped when the
+# kernel cannot run it at all.
+printf '.globl _start\n_start:\n movl $1, %%eax\n movl $7, %%ebx\n int $0x80\n' \
+    > "$scratch/i386.s"
+if as --32 -o "$scratch/i386.o" "$scratch/i386.s" 2>/dev/null &&
+    ld -m elf_i386 -o "$scratch/root/bin/i386" "$scratch/i386.o" 2>/dev/null &&
+    "$scratch/root/bin/i386"; [ $? = 7 ]; then
+    rw -r "$scratch/plain" /bin/i386
+    is $? 7 "i386: without a policy the program runs (its exit code)"
+    for who in root user; do
+        run=rw; [ $who = user ] && run=as_user
+        $run -r "$scratch/root" /bin/i386 2>/dev/null
+        is $? 159 "$who: an i386 syscall under a policy kills the program"
+    done
+else
+    skip 3 "the kernel or binutils cannot run i386 programs"
+fi
+
 # a redpath through a symlinked directory still finds the ancestor; an
 # ancestor node that is itself a symlink is refused
 ln -s "$scratch" "$scratch/via-link"
