@@ -1,6 +1,7 @@
 #!/bin/sh
 # Print the path of an uncompressed Debian kernel (vmlinux) for the qemu
-# tests, fetching it once. The kernel is taken from the linux-image-amd64
+# tests, fetching it once; brd.ko (the RAM disk module, for the io.*
+# checks) is kept next to it. The kernel is taken from the linux-image-amd64
 # package without touching the host's /boot, and cached by version under
 # $REDPAK_QEMU_CACHE (default /var/cache/redpak-qemu/VERSION/vmlinux).
 #
@@ -16,7 +17,7 @@ package=$(apt-cache depends linux-image-amd64 2>/dev/null |
 [ -n "$package" ] || { echo "qemu-kernel: cannot resolve linux-image-amd64" >&2; exit 1; }
 version=$(apt-cache policy "$package" | sed -n 's/^ *Candidate: //p')
 target=$cache/$package-$version/vmlinux
-if [ -s "$target" ]; then
+if [ -s "$target" ] && [ -s "$(dirname "$target")/brd.ko" ]; then
     echo "$target"
     exit 0
 fi
@@ -38,6 +39,7 @@ tail -c +"$((offset + 1))" "$vmlinuz" | xz -dc --single-stream > vmlinux
 head -c 4 vmlinux | grep -q 'ELF' ||
     { echo "qemu-kernel: $vmlinuz did not hold an ELF kernel" >&2; exit 1; }
 mkdir -p "$(dirname "$target")"
+cp root/lib/modules/*/kernel/drivers/block/brd.ko "$(dirname "$target")/brd.ko"
 mv vmlinux "$target.tmp"
 mv "$target.tmp" "$target"
 echo "$target"

@@ -2,7 +2,8 @@
 # A real kernel: boot Debian's kernel under qemu on an initramfs holding
 # the static redpak and busybox, with only cgroup v2 mounted, and run the
 # cgroup checks of tests/qemu/checks.sh there (redwrap under pids.max and
-# memory.max, nested limits, redcgroup stat/freeze/kill). The guest's TAP
+# memory.max, nested limits, redcgroup stat/freeze/kill, io.max on a RAM
+# disk). The guest's TAP
 # lines are relayed here; its verdict comes back through isa-debug-exit.
 . "$(dirname "$0")/lib/tap.sh"
 repo=$(cd "$TESTS_DIR/.." && pwd)
@@ -37,6 +38,8 @@ for cc in musl-gcc gcc; do
         break
 done
 [ -x "$root/bin/setuser" ] || { echo "Bail out! cannot build tests/qemu/setuser.c"; exit 1; }
+mkdir -p "$root/lib"
+cp "$(dirname "$kernel")/brd.ko" "$root/lib/brd.ko"
 cp "$TESTS_DIR/qemu/init" "$root/init"
 cp "$TESTS_DIR/qemu/checks.sh" "$root/checks.sh"
 chmod 0755 "$root/init"
