@@ -216,7 +216,7 @@ int cgroup_write(const char *dir, const char *name, const char *text,
     char path[PATH_MAX];
     if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
         return errno = ENAMETOOLONG, -1;
-    int fd = open(path, O_WRONLY | O_CLOEXEC | (create ? O_CREAT | O_TRUNC : 0),
+    int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | (create ? O_CREAT : 0),
                   0644);
     if (fd < 0)
         return -1;
@@ -342,14 +342,78 @@ static int cgroup_enable(const cgroup_plan_t *plan, const char *dir,
     return cgroup_error(err, NULL, errno, plan->root, context);
 }
 
+/* 0: created, 1: it was there already, -1: error. */
 static int cgroup_create(const cgroup_plan_t *plan, const char *dir,
                          rp_error_t *err)
 {
     char context[PATH_MAX + 32];
-    if (mkdir(dir, 0755) == 0 || errno == EEXIST)
+    if (mkdir(dir, 0755) == 0)
         return 0;
+    if (errno == EEXIST)
+        return 1;
     snprintf(context, sizeof context, "cannot create cgroup %s", dir);
     return cgroup_error(err, NULL, errno, plan->root, context);
+}
+
+/* What a new cgroup holds. A value dropped from a configuration goes back
+ * to it in a cgroup made by an earlier run. cpu.weight.nice is another
+ * view of cpu.weight; io.* hold a line per device (cgroup_reset_devices). */
+static const char *const cgroup_key_defaults[CGROUP_KEY_COUNT] = {
+    [CGROUP_CPUSET_CPUS] = "\n", [CGROUP_CPUSET_MEMS] = "\n",
+    [CGROUP_CPUSET_CPUS_PARTITION] = "member", [CGROUP_MEM_MIN] = "0",
+    [CGROUP_MEM_LOW] = "0", [CGROUP_MEM_HIGH] = "max",
+    [CGROUP_MEM_MAX] = "max", [CGROUP_MEM_SWAP_HIGH] = "max",
+    [CGROUP_MEM_SWAP_MAX] = "max", [CGROUP_MEM_OOM_GROUP] = "0",
+    [CGROUP_CPU_WEIGHT] = "100", [CGROUP_CPU_MAX] = "max",
+    [CGROUP_PIDS_MAX] = "max",
+};
+
+/* Every device line of io.max / io.weight but the configured one back to
+ * the default ("MAJ:MIN ..." lines; io.weight's "default N" line too). */
+static void cgroup_reset_devices(const char *dir, cgroup_key_t key,
+                                 const char *configured)
+{
+    char path[PATH_MAX], line[256], reset[64];
+    snprintf(path, sizeof path, "%s/%s", dir, config_cgroup_keys[key].file);
+    FILE *file = fopen(path, "re");
+    if (!file)
+        return;
+    size_t kept = configured ? strcspn(configured, " ") : 0;
+    while (fgets(line, sizeof line, file)) {
+        size_t device = strcspn(line, " \n");
+        bool is_default = device == 7 && strncmp(line, "default", 7) == 0;
+        if (device == 0)
+            continue;
+        if (configured && ((is_default && !strchr(configured, ':')) ||
+                           (device == kept && !strncmp(line, configured, kept))))
+            continue;
+        if (is_default)
+            snprintf(reset, sizeof reset, "default 100");
+        else
+            snprintf(reset, sizeof reset, "%.*s %s", (int)device, line,
+                     key == CGROUP_IO_MAX
+                         ? "rbps=max wbps=max riops=max wiops=max" : "default");
+        cgroup_write(dir, config_cgroup_keys[key].file, reset, false);
+    }
+    fclose(file);
+}
+
+/* Before the configured values are written, so none of them is lifted
+ * even for a moment. Files of controllers not enabled here do not exist:
+ * their writes fail and are of no concern. */
+static void cgroup_reset_dropped(const cgroup_node_t *node)
+{
+    const config_string_t *values = node->values;
+    for (int key = 0; key < CGROUP_KEY_COUNT; key++) {
+        const char *reset = cgroup_key_defaults[key];
+        if (values[key].value || !reset ||
+            (key == CGROUP_CPU_WEIGHT && values[CGROUP_CPU_WEIGHT_NICE].value))
+            continue;
+        cgroup_write(node->dir, config_cgroup_keys[key].file, reset, false);
+    }
+    cgroup_reset_devices(node->dir, CGROUP_IO_MAX, values[CGROUP_IO_MAX].value);
+    cgroup_reset_devices(node->dir, CGROUP_IO_WEIGHT,
+                         values[CGROUP_IO_WEIGHT].value);
 }
 
 static int cgroup_write_values(const cgroup_plan_t *plan,
@@ -376,13 +440,18 @@ int cgroup_plan_apply(const cgroup_plan_t *plan, rp_error_t *err)
         return -1;
     const char *parent = plan->root;
     for (size_t i = 0; i < plan->count; i++) {
-        if (cgroup_enable(plan, parent, cgroup_controllers_from(plan, i), err) ||
-            cgroup_create(plan, plan->nodes[i].dir, err) ||
-            cgroup_write_values(plan, &plan->nodes[i], err))
+        if (cgroup_enable(plan, parent, cgroup_controllers_from(plan, i), err))
+            return -1;
+        int existed = cgroup_create(plan, plan->nodes[i].dir, err);
+        if (existed < 0)
+            return -1;
+        if (existed)
+            cgroup_reset_dropped(&plan->nodes[i]);
+        if (cgroup_write_values(plan, &plan->nodes[i], err))
             return -1;
         parent = plan->nodes[i].dir;
     }
-    return cgroup_create(plan, plan->run, err);
+    return cgroup_create(plan, plan->run, err) < 0 ? -1 : 0;
 }
 
 int cgroup_open(const char *dir, rp_error_t *err)

@@ -87,6 +87,26 @@ is "$(cd "$CGROUPS_MOUNT_POINT" && find . -type f | sort | tr '\n' ' ')" \
 run_ok "apply again is idempotent" $REDPAK redcgroup -r "$nodes/a/b" apply
 is "$(cat "$b_dir/pids.max")" 20 "values unchanged by a second apply"
 
+# A value dropped from the configuration goes back to the kernel's
+# default in the existing cgroup; the others stay; io.* per device.
+printf '1:0 rbps=max wbps=1024 riops=max wiops=max\n' > "$b_dir/io.max"
+printf 'default 100\n1:0 50\n' > "$b_dir/io.weight"
+cp "$nodes/a/b/etc/redpak.yaml" "$scratch/b.yaml"
+make_node "$nodes/a/b" b '    pids:
+      max: 20
+    cpu:
+      weight_nice: 3'
+run_ok "apply after values were dropped" $REDPAK redcgroup -r "$nodes/a/b" apply
+is "$(cat "$b_dir/pids.max")|$(cat "$b_dir/cpu.max")|$(cat "$b_dir/cpu.weight")|$(cat "$b_dir/cpu.weight.nice")" \
+    "20|max|200|3" "dropped cpu.max reset; cpu.weight left to weight_nice"
+is "$(cat "$b_dir/io.max")|$(cat "$b_dir/io.weight")" \
+    "1:0 rbps=max wbps=max riops=max wiops=max|1:0 default" \
+    "every device line of io.max and io.weight reset"
+test ! -e "$b_dir/memory.max"; ok $? "a file that was not there is not created"
+cp "$scratch/b.yaml" "$nodes/a/b/etc/redpak.yaml"
+rm "$b_dir/io.max" "$b_dir/io.weight" "$b_dir/cpu.weight.nice"
+run_ok "apply the original values again" $REDPAK redcgroup -r "$nodes/a/b" apply
+
 # Validation happens before anything is written.
 make_node "$nodes/a/bad" bad '    pids:
       max: 20

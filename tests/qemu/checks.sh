@@ -189,6 +189,12 @@ if [ -b /dev/ram0 ]; then
     # 1 MiB at 256 KiB/s: about 4 s (the first slice may pass at once).
     [ "$throttled" -ge 250 ] && [ "$free" -lt 100 ]
     ok $? "io.max throttles the node's writes (${throttled} cs against ${free} cs)"
+    # Values dropped from the configuration go back to the defaults.
+    make_node $nodes/top/disk disk '    pids:
+      max: 30'
+    redcgroup -r $nodes/top/disk apply
+    is "$(cat "$disk/io.max")|$(cat "$disk/io.weight")|$(cat "$disk/pids.max")" \
+        "|default 100|30" "dropped io values are reset in the kernel"
     is "$(redcgroup -r $nodes/top/disk clean | tr '\n' ' ')" \
         "removed $disk/run removed $disk kept $top " "redcgroup clean of the disk node"
 else
