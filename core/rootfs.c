@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -34,7 +35,6 @@ struct rootfs_mount_attr {
     uint64_t attr_set, attr_clr, propagation, userns_fd;
 };
 
-#define STAGING "/tmp"     /* any host directory: only shadowed privately */
 #define NEWROOT "/newroot" /* inside the staging tmpfs */
 #define OLDROOT "/oldroot"
 
@@ -108,18 +108,86 @@ static int rootfs_verify(const char *path, unsigned long wanted, rp_error_t *err
 
 /* ---- bind mounts ---- */
 
-/* Fallback for kernels without the new mount API: bind, then remount the
- * top mount with the flags (submounts keep theirs). */
+/* ---- bind mounts without the new mount API (Linux < 5.12) ---- */
+
+/* Flags a remount must repeat: the kernel refuses to clear the ones
+ * locked in a user namespace, and a read-only submount stays so.
+ * statvfs() reports them with their MS_* values. */
+#define ROOTFS_KEPT_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | \
+                           MS_NOATIME | MS_NODIRATIME | MS_RELATIME)
+
+static int rootfs_remount(const char *path, unsigned long flags, rp_error_t *err)
+{
+    struct statvfs info;
+    if (statvfs(path, &info) < 0)
+        return rootfs_fail(err, "check", path);
+    flags |= info.f_flag & ROOTFS_KEPT_FLAGS;
+    if (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | flags, NULL) < 0)
+        return rootfs_fail(err, "remount", path);
+    return rootfs_verify(path, flags & ROOTFS_KEPT_FLAGS, err);
+}
+
+/* mountinfo writes space, tab, newline and backslash as \ooo. */
+static void rootfs_unescape(char *path)
+{
+    char *out = path;
+    for (const char *in = path; *in;) {
+        if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] >= '0' &&
+            in[2] <= '7' && in[3] >= '0' && in[3] <= '7') {
+            *out++ = (char)((in[1] - '0') << 6 | (in[2] - '0') << 3 | (in[3] - '0'));
+            in += 4;
+        } else
+            *out++ = *in++;
+    }
+    *out = '\0';
+}
+
+/* The mount point (fifth field) of a mountinfo line, unescaped. */
+static char *rootfs_mount_point_of(char *line)
+{
+    for (int field = 0; field < 4 && line; field++)
+        if ((line = strchr(line, ' ')))
+            line++;
+    if (!line)
+        return NULL;
+    line[strcspn(line, " ")] = '\0';
+    rootfs_unescape(line);
+    return line;
+}
+
+/* Every mount at or below `target` gets `flags`, submounts included: a
+ * remount changes one mount only. Runs only where mount_setattr() is
+ * missing, so a normal start never reads mountinfo. */
+static int rootfs_remount_tree(const char *target, unsigned long flags,
+                               rp_error_t *err)
+{
+    FILE *info = fopen(OLDROOT "/proc/self/mountinfo", "re");
+    if (!info)
+        return rootfs_fail(err, "open", "/proc/self/mountinfo");
+    size_t length = strlen(target), size = 0;
+    char *line = NULL;
+    int result = 0;
+    while (result == 0 && getline(&line, &size, info) > 0) {
+        char *point = rootfs_mount_point_of(line);
+        if (point && strncmp(point, target, length) == 0 &&
+            (point[length] == '\0' || point[length] == '/'))
+            result = rootfs_remount(point, flags, err);
+    }
+    free(line);
+    fclose(info);
+    return result;
+}
+
 static int rootfs_bind_legacy(const char *source, const char *target,
                               unsigned long flags, rp_error_t *err)
 {
     if (mount(source, target, NULL, MS_BIND | MS_REC, NULL) < 0)
         return error_set_errno(err, errno, "cannot bind %s onto %s",
                                source, target);
-    if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | flags, NULL) < 0)
-        return rootfs_fail(err, "remount", target);
-    return 0;
+    return rootfs_remount_tree(target, flags, err);
 }
+
+/* ---- bind mounts ---- */
 
 /* Recursive bind of `source` onto `target` (both absolute paths in the
  * current root) with `attributes` applied to every mount of the copied
@@ -140,10 +208,16 @@ static int rootfs_bind(const char *source, const char *target,
     struct rootfs_mount_attr attr = {.attr_set = attributes};
     int result = 0;
     if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE,
-                &attr, sizeof attr) < 0)
-        result = rootfs_fail(err, "set mount attributes of", target);
-    else if (syscall(SYS_move_mount, tree, "", AT_FDCWD, target,
-                     MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                &attr, sizeof attr) < 0) {
+        int saved = errno;
+        close(tree); /* Linux 5.2 to 5.11: open_tree() but no mount_setattr() */
+        if (saved == ENOSYS)
+            return rootfs_bind_legacy(source, target, flags, err);
+        errno = saved;
+        return rootfs_fail(err, "set mount attributes of", target);
+    }
+    if (syscall(SYS_move_mount, tree, "", AT_FDCWD, target,
+                MOVE_MOUNT_F_EMPTY_PATH) < 0)
         result = error_set_errno(err, errno, "cannot bind %s onto %s",
                                  source, target);
     close(tree);
@@ -346,17 +420,26 @@ static int rootfs_mount(const plan_mount_t *mount, const rootfs_source_t *source
 
 /* ---- the sequence ---- */
 
+/* The staging tmpfs is mounted over the host root itself, so no host
+ * directory (not even /tmp) has to exist or be writable. A path walk
+ * starting at "/" stays below the new mount, but ".." from the root
+ * crosses into what is mounted on it: "/.." is the staging tmpfs. */
 static int rootfs_enter_staging(rp_error_t *err)
 {
+    struct stat host, staging;
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
         return rootfs_fail(err, "make private", "/");
-    if (mount("tmpfs", STAGING, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
-        return rootfs_fail(err, "mount tmpfs on", STAGING);
-    if (chdir(STAGING) < 0 || mkdir("." NEWROOT, 0755) < 0 ||
-        mkdir("." OLDROOT, 0755) < 0)
-        return rootfs_fail(err, "prepare", STAGING);
+    if (stat("/", &host) < 0 ||
+        mount("tmpfs", "/", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+        return rootfs_fail(err, "mount the staging tmpfs on", "/");
+    if (chdir("/..") < 0 || stat(".", &staging) < 0)
+        return rootfs_fail(err, "enter", "the staging tmpfs");
+    if (staging.st_dev == host.st_dev)
+        return error_set(err, "cannot enter the staging tmpfs: still on the host root");
+    if (mkdir("." NEWROOT, 0755) < 0 || mkdir("." OLDROOT, 0755) < 0)
+        return rootfs_fail(err, "prepare", "the staging tmpfs");
     if (syscall(SYS_pivot_root, ".", "." OLDROOT) < 0 || chdir("/") < 0)
-        return rootfs_fail(err, "pivot_root to", STAGING);
+        return rootfs_fail(err, "pivot_root to", "the staging tmpfs");
     if (mount("tmpfs", NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
         return rootfs_fail(err, "mount tmpfs on", "/");
     return 0;
