@@ -1,8 +1,6 @@
 /* redwrap: run a program inside a node (SPEC §5). Loads and merges the
  * redpath's chain, builds the plan, prints it (--dump-only) or runs it. */
 #include <getopt.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +11,7 @@
 #include "applets/applets.h"
 #include "core/cgroup.h"
 #include "core/container.h"
+#include "core/credentials.h"
 #include "core/log.h"
 #include "core/merge.h"
 #include "core/node.h"
@@ -101,20 +100,6 @@ static void redwrap_check_states(const node_chain_t *chain)
     }
 }
 
-static int redwrap_resolve_id(const char *name, bool group, unsigned long *id)
-{
-    if (group) {
-        struct group *entry = getgrnam(name);
-        if (entry)
-            *id = entry->gr_gid;
-        return entry ? 0 : -1;
-    }
-    struct passwd *entry = getpwnam(name);
-    if (entry)
-        *id = entry->pw_uid;
-    return entry ? 0 : -1;
-}
-
 /* The node cgroups (core/cgroup.h): values always validated; cgroups
  * created and written only for a real run, and only when a node asks for
  * limits. Limits that cannot be applied stop redwrap (fail closed). */
@@ -154,7 +139,7 @@ int redwrap_main(int argc, char **argv)
     plan_options_t plan_options = {
         .uid = getuid(), .gid = getgid(), .user = options.user,
         .group = options.group, .strict = options.strict, .node_paths = nodes,
-        .node_count = chain.count, .resolve_id = redwrap_resolve_id,
+        .node_count = chain.count, .resolve_id = credentials_resolve_id,
         .environ = environ, .argv = options.argv,
     };
     plan_t *plan;

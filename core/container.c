@@ -33,7 +33,6 @@
 extern char **environ;
 
 #define CONTAINER_CLOSE_RANGE_CLOEXEC 4 /* linux/close_range.h */
-#define CONTAINER_OUTPUT_MAX (1 << 20) /* Execfd output, Internal content */
 
 static const int container_ns_flags[PLAN_NS_COUNT] = {
     CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWIPC, CLONE_NEWUTS,

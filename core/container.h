@@ -18,6 +18,10 @@
 #include "arena.h"
 #include "plan.h"
 
+/* Most bytes of an Execfd output or an Internal content the executor
+ * reads (beyond it the content is cut). */
+#define CONTAINER_OUTPUT_MAX (1 << 20)
+
 /* Run the plan's program; returns redwrap's exit status: the program's,
  * 128+N when it was killed by signal N, EXIT_SETUP (a message was
  * printed), EXIT_CANNOT_EXEC or EXIT_NOT_FOUND. */

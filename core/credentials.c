@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <pwd.h>
 #include <stdint.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -111,4 +112,18 @@ int credentials_apply(const plan_t *plan, rp_error_t *err)
     if (credentials_identity(plan, err) < 0 || credentials_limits(plan, err) < 0)
         return -1;
     return credentials_capabilities(plan->capabilities, err);
+}
+
+int credentials_resolve_id(const char *name, bool group, unsigned long *id)
+{
+    if (group) {
+        struct group *entry = getgrnam(name);
+        if (entry)
+            *id = entry->gr_gid;
+        return entry ? 0 : -1;
+    }
+    struct passwd *entry = getpwnam(name);
+    if (entry)
+        *id = entry->pw_uid;
+    return entry ? 0 : -1;
 }

@@ -11,4 +11,8 @@
 
 int credentials_apply(const plan_t *plan, rp_error_t *err);
 
+/* A user or group name of the host's databases as a number (the
+ * plan_options_t resolver of redwrap and of scriptlets). */
+int credentials_resolve_id(const char *name, bool group, unsigned long *id);
+
 #endif

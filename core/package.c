@@ -26,11 +26,13 @@
 #include "core/merge.h"
 #include "core/repo.h"
 #include "core/rpmdb.h"
+#include "core/scriptlet.h"
 
 /* Everything one operation needs; lives for the operation. */
 typedef struct package_job {
     arena_t *arena;
     const package_request_t *request;
+    const node_chain_t *chain;   /* loaded in admin mode */
     const char *node;            /* the leaf: where packages change */
     rpmdb_view_t ancestors;      /* its ancestors, root-most first */
     const char **descendants;    /* every node below it */
@@ -541,7 +543,11 @@ static int package_execute(package_job_t *job, const rpmdb_view_t *below)
     if (job->request->test)
         return 0;
     rpmtsSetFlags(job->ts, flags);
-    if (rpmtsRun(job->ts, NULL, RPMPROB_FILTER_NONE) != 0)
+    if (!job->request->noscripts && scriptlet_arm(job->arena, job->chain, job->err) < 0)
+        return -1;
+    int rc = rpmtsRun(job->ts, NULL, RPMPROB_FILTER_NONE);
+    scriptlet_disarm();
+    if (rc != 0)
         return package_problems(job, "transaction") < 0
                    ? -1 : error_set(job->err, "transaction failed in %s", job->node);
     return 0;
@@ -574,7 +580,7 @@ int package_run(arena_t *arena, const node_chain_t *chain,
                 const package_request_t *request, rp_error_t *err)
 {
     package_job_t job = {.arena = arena, .request = request, .err = err,
-                         .node = chain->nodes[chain->count - 1].path};
+                         .chain = chain, .node = chain->nodes[chain->count - 1].path};
     if (rpmdb_setup(err) < 0)
         return -1;
     int lock = package_lock(job.node, err);

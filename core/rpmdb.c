@@ -45,7 +45,7 @@ static const char *const rpmdb_macros[][2] = {
     {"_db_backend", "sqlite"},
     {"_dbpath", "/" RPMDB_DIR},
     {"_rpmlock_path", "%{_dbpath}/.rpm.lock"},
-    {"_tmppath", "/var/tmp"},
+    {"_tmppath", RPMDB_TMP_DIR},
     {"_pkgverify_level", "digest"},
     {"_keyringpath", "%{_dbpath}/pubkeys/"},
     {"_query_all_fmt", "%%{nvr}%%{archsuffix}"},

@@ -19,6 +19,8 @@
 
 #define RPMDB_DIR "var/lib/rpm"
 #define RPMDB_FILE "var/lib/rpm/rpmdb.sqlite"
+/* rpm's %_tmppath inside the node: scriptlet files are written there. */
+#define RPMDB_TMP_DIR "/var/tmp"
 
 /* Read the configuration once per process (later calls do nothing). */
 int rpmdb_setup(rp_error_t *err);

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Packages in a 3-node chain: chain-aware dependencies, refusals that
-# change nothing, repositories, upgrades, scriptlets, signatures, lock.
+# change nothing, repositories, upgrades, scriptlets (run in the node's
+# admin view), signatures, lock.
 . "$(dirname "$0")/lib/tap.sh"
 . "$TESTS_DIR/lib/rpmbuild.sh"
 
@@ -19,7 +20,7 @@ qa() {
 snapshot() {
     for node in "$root" "$mid" "$leaf"; do
         echo "$node: $(qa "$node")"
-        (cd "$node" && find . -path ./var/lib/rpm -prune -o -type f \
+        (cd "$node" && find . -path '*/var/lib/rpm' -prune -o -type f \
             ! -name .rednode.lock -print | sort | xargs -r sha256sum)
     done
 }
@@ -34,10 +35,22 @@ unchanged() { # unchanged DESCRIPTION COMMAND...: must fail, change nothing
 }
 manager() { "$REDPAK" redmanager "$@"; }
 
+# Shell scriptlets run in the admin view (what `redwrap --admin` builds):
+# the root node exports its /bin (the shell of package base) and its /var;
+# the leaf has no shell of its own and, in admin mode only, sees its var/.
+root_exports="exports:
+  - {mode: Restricted, mount: /bin, path: \$NODE_PATH/bin}
+  - {mode: Public, mount: /var, path: \$NODE_PATH/var}
+  - {mode: Procfs, mount: /proc}
+"
 root=$scratch/nodes/root mid=$scratch/nodes/root/mid leaf=$scratch/nodes/root/mid/leaf
-make_node "$root" root
+make_node "$root" root "$root_exports"
 make_node "$mid" mid
-make_node "$leaf" leaf
+make_node "$leaf" leaf "config:
+  hostname: leaf-view
+"
+printf 'headers:\n  alias: leaf\nexports:\n  - {mode: Public, mount: /nodes/leaf/var, path: $NODE_PATH/var}\n' \
+    > "$leaf/etc/redpak-admin.yaml"
 rpm_out=$scratch/rpms
 repo=$scratch/repo
 base=$(rpm_make base 1.0 arch=x86_64 exe=/bin/sh:/bin/busybox provides=base-system)
@@ -50,7 +63,15 @@ app=$(rpm_make app 1.0 requires=libfoo.so.1 'requires=libfoo >= 1.0' \
     'postlua=io.open("/var/lua-app", "w"):write("lua\n")')
 clash=$(rpm_make clash 1.0 file=/usr/lib/libfoo.txt)
 scripted=$(rpm_make scripted 1.0 file=/usr/share/scripted.txt \
+    'pre=echo ran > /nodes/leaf/var/scripted-sh' \
     'postlua=io.open("/var/scripted", "w"):write("ran\\n")')
+# What a shell %post sees: its arguments, the view's host name, mounts
+# and files of the ancestors.
+probe=$(rpm_make probe 1.0 file=/usr/share/probe.txt 'post=out=/nodes/leaf/var/probe
+{ echo "args $*"; echo "hostname $(hostname)"; echo "uid $(id -u)"
+  cat /var/post-libfoo
+  cut -d" " -f2 /proc/self/mounts | sort | tr "\n" " "; echo; } > $out')
+badpre=$(rpm_make badpre 1.0 file=/usr/share/badpre.txt 'pre=exit 3')
 needy=$(rpm_make needy 1.0 requires=libmissing)
 rpm_out=$repo
 rpm_make libbar 1.0 provides=libbar.so.1 file=/usr/lib/libbar.txt >/dev/null
@@ -62,10 +83,10 @@ rpm_out=$scratch/rpms
 
 run_ok "install base and libfoo in the root node" manager install -r "$root" "$base" "$foo1"
 is "$(qa "$root")" "base-1.0-1.x86_64 libfoo-1.0-1.noarch " "Debian's rpm reads the root database"
-is "$(cat "$root/var/post-libfoo" 2>/dev/null)" "post-libfoo-1.0" "shell %post ran chrooted in the node"
+is "$(cat "$root/var/post-libfoo" 2>/dev/null)" "post-libfoo-1.0" "shell %post ran in the root node's view"
 run_ok "app in the leaf: its requirements are satisfied by the root node" \
     manager install -r "$leaf" "$app"
-is "$(cat "$leaf/var/lua-app" 2>/dev/null)" "lua" "Lua %post ran in the leaf"
+is "$(cat "$leaf/var/lua-app" 2>/dev/null)" "lua" "Lua %post ran in rpm, chrooted in the leaf"
 is "$(qa "$leaf")" "app-1.0-1.noarch " "leaf database holds only app"
 is "$(manager list -r "$leaf")" "app-1.0-1.noarch" "redmanager list shows the node's own packages"
 
@@ -117,9 +138,24 @@ run_ok "repo remove" manager repo remove -r "$root" local
 
 # --noscripts
 run_ok "--noscripts" manager install --noscripts -r "$leaf" "$scripted"
-[ ! -e "$leaf/var/scripted" ]; ok $? "no scriptlet ran"
+[ ! -e "$leaf/var/scripted" ] && [ ! -e "$leaf/var/scripted-sh" ]; ok $? "no scriptlet ran"
 is "$(qa "$leaf")" "app-1.0-1.noarch libbar-1.1-1.noarch scripted-1.0-1.noarch tool-1.1-1.noarch " \
     "but the package is installed"
+
+# A shell %post in the leaf, which has no /bin/sh: it runs in the admin
+# view, with the root node's shell and files.
+run_ok "a shell %post in a leaf without a shell" manager install -r "$leaf" "$probe"
+[ ! -e "$leaf/bin/sh" ]; ok $? "the leaf has no shell of its own"
+is "$(sed -n 1,4p "$leaf/var/probe" 2>/dev/null)" "args 1
+hostname leaf-view
+uid 0
+post-libfoo-2.0" "it ran as root of the leaf's view, with the root node's /var"
+is "$(sed -n 5p "$leaf/var/probe" 2>/dev/null)" "/ /.redpak-scriptlet /bin /nodes/leaf/var /proc /proc/bus /proc/irq /proc/sys /var " \
+    "its mounts are the admin view's and the script itself"
+unchanged "a failing shell %pre in the leaf" manager install -r "$leaf" "$badpre"
+like "$output" "%prein\(badpre-1.0-1.noarch\) scriptlet failed, exit status 3" \
+    "the %pre ran in the view and its status reached rpm"
+is "$(find "$leaf/var/tmp" "$root/var/tmp" -type f)" "" "no script file left behind"
 
 # redmanager check proves package coherence offline.
 run_ok "redmanager check: the chain is coherent" manager check -r "$root"
@@ -185,10 +221,10 @@ is "$(qa "$mid")" "signed-1.0-1.noarch unsigned-1.0-1.noarch " "installed after 
 # Unprivileged: a node owned by the user (rpm chroots in a user namespace).
 nobody="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all"
 own=$scratch/own
-make_node "$own" own
+make_node "$own" own "$root_exports"
 chmod 0755 "$scratch"; chown -R 65534:65534 "$own" "$scratch/rpms"
 run_ok "unprivileged install with a shell %post" $nobody "$REDPAK" redmanager install -r "$own" "$base" "$foo1"
-is "$(cat "$own/var/post-libfoo" 2>/dev/null)" "post-libfoo-1.0" "the scriptlet ran"
+is "$(cat "$own/var/post-libfoo" 2>/dev/null)" "post-libfoo-1.0" "the scriptlet ran in the node's view"
 is "$($nobody "$REDPAK" redmanager list -r "$own")" "base-1.0-1.x86_64
 libfoo-1.0-1.noarch" "unprivileged list"
 run_ok "unprivileged remove" $nobody "$REDPAK" redmanager remove -r "$own" libfoo
