@@ -248,6 +248,8 @@ if [ "$(id -u)" -eq 0 ] && command -v musl-gcc >/dev/null && [ -x /bin/busybox ]
     make_node "$apps" apps "exports:
   - {mode: Restricted, mount: /nodes/apps/usr, path: $apps/usr}
 "
+    printf 'headers:\n  alias: apps\nexports:\n  - {mode: Public, mount: /nodes/apps/var, path: %s/var}\n' \
+        "$apps" > "$apps/etc/redpak-admin.yaml"
     printf '#include <stdio.h>\nvoid greet(const char *who) { printf("hello %%s from libgreet\\n", who); }\n' \
         > "$scratch/greet.c"
     printf 'void greet(const char *);\nint main(void) { greet("apps"); return 0; }\n' > "$scratch/hello.c"
@@ -259,11 +261,14 @@ if [ "$(id -u)" -eq 0 ] && command -v musl-gcc >/dev/null && [ -x /bin/busybox ]
         "exe=/lib/ld-musl-x86_64.so.1:$(readlink -f /lib/ld-musl-x86_64.so.1)" \
         'provides=libc.so()(64bit)')
     greet=$(rpm_make libgreet 1.0 arch=x86_64 "exe=/usr/lib/libgreet.so.1:$scratch/libgreet.so.1")
-    hello=$(rpm_make hello 1.0 arch=x86_64 "exe=/usr/bin/hello:$scratch/hello")
+    hello=$(rpm_make hello 1.0 arch=x86_64 "exe=/usr/bin/hello:$scratch/hello" \
+        'post=/nodes/apps/usr/bin/hello > /nodes/apps/var/hello-post')
     like "$(rpm -qpR "$hello")" "libgreet.so.1\(\)\(64bit\)" "rpmbuild recorded the library requirement"
     run_ok "runtime and library in the parent" manager install -r "$os" "$runtime" "$greet"
     run_ok "program in the child: libgreet.so.1()(64bit) satisfied by the parent" \
         manager install -r "$apps" "$hello"
+    is "$(cat "$apps/var/hello-post" 2>/dev/null)" "hello apps from libgreet" \
+        "its %post ran the program with the parent's shell and library"
     is "$("$REDPAK" redwrap -r "$apps" /nodes/apps/usr/bin/hello 2>&1)" "hello apps from libgreet" \
         "redwrap runs the child's program with the parent's library"
 fi
