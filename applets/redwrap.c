@@ -100,22 +100,6 @@ static void redwrap_check_states(const node_chain_t *chain)
     }
 }
 
-/* The node cgroups (core/cgroup.h): values always validated; cgroups
- * created and written only for a real run, and only when a node asks for
- * limits. Limits that cannot be applied stop redwrap (fail closed). */
-static void redwrap_cgroups(arena_t *arena, const node_chain_t *chain,
-                            const config_t *merged, bool dump_only, plan_t *plan)
-{
-    cgroup_plan_t cgroups;
-    rp_error_t err;
-    if (cgroup_plan_build(arena, chain, &cgroups, &err) < 0 ||
-        (cgroups.limited &&
-         cgroup_plan_locate(arena, &cgroups, &merged->cgrouproot, &err) < 0) ||
-        (!dump_only && cgroup_plan_apply(&cgroups, &err) < 0))
-        fatal_error(EXIT_SETUP, &err);
-    plan->cgroup_path = cgroups.limited ? cgroups.run : NULL;
-}
-
 int redwrap_main(int argc, char **argv)
 {
     redwrap_options_t options = {0};
@@ -146,7 +130,10 @@ int redwrap_main(int argc, char **argv)
     if (plan_build(arena, merged, chain.nodes[chain.count - 1].path,
                    &plan_options, &plan, &err) < 0)
         fatal_error(EXIT_SETUP, &err);
-    redwrap_cgroups(arena, &chain, merged, options.dump_only, plan);
+    /* limits that cannot be applied stop redwrap (fail closed) */
+    if (cgroup_run_path(arena, &chain, &merged->cgrouproot, !options.dump_only,
+                        &plan->cgroup_path, &err) < 0)
+        fatal_error(EXIT_SETUP, &err);
     if (options.dump_only) {
         plan_dump(plan, stdout);
         arena_free(arena);

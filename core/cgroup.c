@@ -454,6 +454,19 @@ int cgroup_plan_apply(const cgroup_plan_t *plan, rp_error_t *err)
     return cgroup_create(plan, plan->run, err) < 0 ? -1 : 0;
 }
 
+int cgroup_run_path(arena_t *arena, const node_chain_t *chain,
+                    const config_string_t *cgrouproot, bool apply,
+                    const char **run, rp_error_t *err)
+{
+    cgroup_plan_t cgroups;
+    if (cgroup_plan_build(arena, chain, &cgroups, err) < 0 ||
+        (cgroups.limited && cgroup_plan_locate(arena, &cgroups, cgrouproot, err) < 0) ||
+        (apply && cgroup_plan_apply(&cgroups, err) < 0))
+        return -1;
+    *run = cgroups.limited ? cgroups.run : NULL;
+    return 0;
+}
+
 int cgroup_open(const char *dir, rp_error_t *err)
 {
     int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);

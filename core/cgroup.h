@@ -71,6 +71,14 @@ int cgroup_plan_locate(arena_t *arena, cgroup_plan_t *plan,
  * is missing; every failure says what to do. */
 int cgroup_plan_apply(const cgroup_plan_t *plan, rp_error_t *err);
 
+/* The cgroup a node's program starts in (plan_t.cgroup_path): when a
+ * node of the chain asks for limits, the leaf's run cgroup, the limits
+ * written when `apply` (a real run), else NULL. Values are always
+ * validated. */
+int cgroup_run_path(arena_t *arena, const node_chain_t *chain,
+                    const config_string_t *cgrouproot, bool apply,
+                    const char **run, rp_error_t *err);
+
 /* The cgroup directory `dir` (plan->run) as a descriptor for
  * cgroup_spawn, opened on the host before the mounts change. */
 int cgroup_open(const char *dir, rp_error_t *err);

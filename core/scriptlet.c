@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/cgroup.h"
 #include "core/container.h"
 #include "core/credentials.h"
 #include "core/merge.h"
@@ -143,7 +144,9 @@ int scriptlet_arm(arena_t *arena, const node_chain_t *chain, rp_error_t *err)
         .resolve_id = credentials_resolve_id, .environ = environ,
     };
     plan_t *plan;
-    if (plan_build(arena, merged, leaf, &options, &plan, err) < 0)
+    if (plan_build(arena, merged, leaf, &options, &plan, err) < 0 ||
+        cgroup_run_path(arena, chain, &merged->cgrouproot, true, &plan->cgroup_path,
+                        err) < 0)
         return -1;
     if (scriptlet_setgroups_denied())
         plan->drop_groups = false;

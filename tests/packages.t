@@ -231,6 +231,26 @@ run_ok "unprivileged remove" $nobody "$REDPAK" redmanager remove -r "$own" libfo
 output=$($nobody "$REDPAK" redmanager install -r "$root" "$app" 2>&1); status=$?
 is "$status" 1 "unprivileged install into a node of another user fails"
 
+# Scriptlets run in the node's cgroup, like redwrap: a cgroup2 look-alike
+# tree (as in redcgroup.t), where the child writes itself ("0") to
+# run/cgroup.procs since clone3 refuses a plain directory.
+cg=$scratch/cg limited=$scratch/limited
+mkdir -p "$cg/test"
+for dir in "$cg" "$cg/test"; do
+    echo pids > "$dir/cgroup.controllers"
+    : > "$dir/cgroup.subtree_control"; : > "$dir/cgroup.procs"
+done
+printf 'headers:\n  alias: main\nconfig:\n  cgrouproot: /test\n' > "$scratch/cg-main.yaml"
+make_node "$limited" limited "config:
+  cgroups:
+    pids: {max: 30}
+$root_exports"
+limitpost=$(rpm_make limitpost 1.0 'post=echo ran > /var/limitpost')
+run_ok "install in a node with cgroup limits" env CGROUPS_MOUNT_POINT="$cg" \
+    REDPAK_MAIN="$scratch/cg-main.yaml" "$REDPAK" redmanager install -r "$limited" "$base" "$limitpost"
+is "$(cat "$limited/var/limitpost" 2>/dev/null)|$(cat "$cg"/test/redpak-limited-*/run/cgroup.procs 2>/dev/null)|$(cat "$cg"/test/redpak-limited-*/pids.max 2>/dev/null)" \
+    "ran|0|30" "the %post ran in the node's run cgroup, the limits written"
+
 # A program installed in a child node runs with a library installed in its
 # parent, through redwrap (root only: redwrap.t covers the rest).
 if [ "$(id -u)" -eq 0 ] && command -v musl-gcc >/dev/null && [ -x /bin/busybox ]; then
