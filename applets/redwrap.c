@@ -109,7 +109,9 @@ int redwrap_main(int argc, char **argv)
     rp_error_t err;
     node_chain_t chain;
     config_t *merged;
-    merge_options_t merge = {.admin = options.admin, .expand = true};
+    /* --dump-only runs nothing: $(...) is shown as written */
+    merge_options_t merge = {.admin = options.admin, .expand = true,
+                             .keep_commands = options.dump_only};
     if (node_chain_load(arena, options.redpath, options.admin, &chain, &err) < 0)
         fatal_error(EXIT_SETUP, &err);
     if (!options.force)

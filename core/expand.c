@@ -429,6 +429,9 @@ static int expansion_command(expansion_t *x, size_t at, size_t *next)
     if (!x->context->allow_commands)
         return error_at(x->err, x->pos, "command '%s' refused: commands are "
                         "not allowed here", command);
+    *next = close_at + 1;
+    if (x->context->keep_commands)
+        return expansion_append(x, x->input + at, close_at + 1 - at, at);
     pid_t pid;
     int output = -1;
     if (command_spawn(x, command, &pid, &output) < 0)
@@ -443,7 +446,6 @@ static int expansion_command(expansion_t *x, size_t at, size_t *next)
                         command);
     while (x->length > start && x->buffer[x->length - 1] == '\n')
         x->length--;
-    *next = close_at + 1;
     return 0;
 }
 

@@ -17,6 +17,8 @@ typedef struct expand_context {
     const node_t *node;       /* node whose file is being expanded (NODE_*) */
     const node_t *leaf;       /* the redpath's leaf (LEAF_*) */
     bool allow_commands;      /* $(...) runs /bin/sh -c; false refuses it */
+    bool keep_commands;       /* with allow_commands: $(...) is copied as
+                                 written instead of run (--dump-only) */
 } expand_context_t;
 
 /* Expand `input` (read at `pos`, used in messages) into a new arena

@@ -548,7 +548,8 @@ static int layer_add(merger_t *m, const merge_options_t *options,
         return 0;
     const node_t *leaf = &m->chain->nodes[m->chain->count - 1];
     /* main.yaml holds defaults for the leaf: its NODE_* is the leaf. */
-    expand_context_t context = {node ? node : leaf, leaf, true};
+    expand_context_t context = {node ? node : leaf, leaf, true,
+                                options->keep_commands};
     config_t *expanded;
     if (expand_config(m->arena, &context, config, &expanded, m->err) < 0)
         return -1;

@@ -23,6 +23,7 @@
 typedef struct merge_options {
     bool admin;  /* merge admin files too */
     bool expand; /* expand strings (runs $(...) commands) */
+    bool keep_commands; /* with expand: $(...) stays as written, not run */
 } merge_options_t;
 
 /* The result has the shape of one config_t; every entry keeps its `from`

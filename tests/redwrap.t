@@ -354,6 +354,29 @@ is "$st" 0 "--dump-only exits 0"
 [ ! -e "$scratch/made" ]; ok $? "--dump-only touches nothing"
 like "$out" "mount [0-9]+ bind /made rw,rec,nosuid,nodev,create export=Public" "dump shows a bind"
 like "$out" "namespace net new" "dump shows namespaces"
+make_node "$scratch/commands" commands Enable <<EOF
+headers:
+  alias: commands
+config:
+  hostname: h\$(touch $scratch/ran-config)
+environ:
+  - {mode: Default, key: FROM_COMMAND, value: '\$(touch $scratch/ran-env; echo v)'}
+  - {mode: Execfd, key: FROM_EXECFD, value: 'touch $scratch/ran-execfd'}
+exports:
+$(base_exports "$scratch/root")
+  - {mode: Public, mount: /cmd, path: '$scratch/cmd\$(touch $scratch/ran-export)'}
+EOF
+out=$(rw -r "$scratch/commands" --dump-only /bin/true); st=$?
+is "$st" 0 "--dump-only with commands exits 0"
+set -- "$scratch"/ran-*; [ ! -e "$1" ]; ok $? "--dump-only runs no \$(...) nor Execfd command"
+like "$out" "env set FROM_COMMAND=\\\$\\(touch $scratch/ran-env; echo v\\)" \
+    "dump shows a \$(...) as written"
+like "$out" "source=$scratch/cmd\\\$\\(touch $scratch/ran-export\\)\$" \
+    "dump shows a \$(...) of an export path as written"
+like "$out" "hostname h\\\$\\(touch" "dump shows a \$(...) of a config string as written"
+rw -r "$scratch/commands" /bin/true
+is "$(cd "$scratch" && echo ran-*)" "ran-config ran-env ran-execfd ran-export" \
+    "a run runs them all"
 out=$(rw -r "$scratch/missing" --strict /bin/true 2>&1); st=$?
 is "$st" 125 "--strict: missing source is an error"
 like "$out" "^redwrap: cannot bind $scratch/made/here onto /made: No such file" \

@@ -231,6 +231,16 @@ static void test_command_refused(void **state)
     assert_int_not_equal(access("/tmp/expand-refused", F_OK), 0);
 }
 
+static void test_command_kept(void **state)
+{
+    fixture_t *f = *state;
+    f->context.keep_commands = true;
+    assert_string_equal(expand_ok(f, "$NODE_ALIAS/$(echo \")\" $(touch "
+                                     "/tmp/expand-kept))/x"),
+                        "platform/$(echo \")\" $(touch /tmp/expand-kept))/x");
+    assert_int_not_equal(access("/tmp/expand-kept", F_OK), 0);
+}
+
 static void test_syntax_errors(void **state)
 {
     assert_non_null(strstr(expand_fails(*state, "a${NODE_PATH"),
@@ -301,6 +311,7 @@ int main(void)
         T(test_command_values_are_data),
         T(test_command_failure),
         T(test_command_refused),
+        T(test_command_kept),
         T(test_syntax_errors),
         T(test_depth_bound),
         T(test_length_bound),
