@@ -48,6 +48,7 @@ typedef struct container {
     int ns_fds[PLAN_NS_COUNT]; /* joined namespaces, -1 otherwise */
     int cgroup_fd;
     seccomp_program_t seccomp; /* compiled on the host, loaded last */
+    int report_fd; /* pid 1 writes the program's status here */
     char **node_real; /* plan->node_paths with symlinks resolved */
 } container_t;
 
@@ -527,8 +528,14 @@ static noreturn void container_init(const container_t *container)
     for (;;) {
         int status;
         pid_t pid = wait(&status);
-        if (pid == program)
-            _exit(container_status(status));
+        if (pid == program) {
+            int code = container_status(status);
+            /* redwrap returns on this report (as bwrap does): the kernel
+               tearing down the mounts and the pid namespace after pid 1
+               exits need not keep the caller waiting */
+            ssize_t sent = write(container->report_fd, &code, sizeof code);
+            _exit(sent == sizeof code ? code : EXIT_SETUP);
+        }
         if (pid < 0 && errno != EINTR)
             _exit(EXIT_SETUP);
     }
@@ -555,30 +562,50 @@ static noreturn void container_child(const container_t *container)
     container_exec(container);
 }
 
+/* The status pid 1 reports, else (no pid namespace: the pipe closed when
+ * the child became the program; or pid 1 failed) the child's own. */
+static int container_wait(pid_t child, int report)
+{
+    int status;
+    ssize_t got;
+    while ((got = read(report, &status, sizeof status)) < 0 && errno == EINTR)
+        continue;
+    close(report);
+    if (got == sizeof status)
+        return status;
+    while (waitpid(child, &status, 0) < 0)
+        if (errno != EINTR)
+            return EXIT_SETUP;
+    return container_status(status);
+}
+
 int container_run(arena_t *arena, const plan_t *plan)
 {
     container_t container = {.plan = plan};
     rp_error_t err;
     pid_t parent = getppid();
+    int report[2];
     if (container_prepare(arena, &container, environ, &err) < 0 ||
         (plan->die_with_parent && (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 ||
                                    getppid() != parent) &&
          error_set(&err, "cannot follow the parent process")) ||
-        container_enter_namespaces(&container, &err) < 0) {
+        container_enter_namespaces(&container, &err) < 0 ||
+        (pipe2(report, O_CLOEXEC) < 0 &&
+         error_set_errno(&err, errno, "cannot create the status pipe"))) {
         error_print(&err);
         return EXIT_SETUP;
     }
+    container.report_fd = report[1];
     pid_t child = container_fork_forwarding(&container, true);
     if (child < 0) {
         error_set_errno(&err, errno, "cannot fork");
         error_print(&err);
         return EXIT_SETUP;
     }
-    if (child == 0)
+    if (child == 0) {
+        close(report[0]);
         container_child(&container);
-    int status;
-    while (waitpid(child, &status, 0) < 0)
-        if (errno != EINTR)
-            return EXIT_SETUP;
-    return container_status(status);
+    }
+    close(report[1]);
+    return container_wait(child, report[0]);
 }
