@@ -59,10 +59,14 @@ static int credentials_capabilities(uint64_t mask, rp_error_t *err)
     mask &= permitted;
     if (credentials_capset(permitted, permitted, 0) < 0)
         return error_set_errno(err, errno, "cannot set capabilities");
-    for (int cap = 0; cap < 64 && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
-        if (!(mask & (UINT64_C(1) << cap)) &&
-            prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+    /* one call per capability: EINVAL past the kernel's last one ends the
+       loop (every capability of `mask` is a valid one) */
+    for (int cap = 0; cap < 64; cap++)
+        if (!(mask & (UINT64_C(1) << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+            if (errno == EINVAL)
+                break;
             return error_set_errno(err, errno, "cannot drop capability %d", cap);
+        }
     if (credentials_capset(mask, mask, mask) < 0)
         return error_set_errno(err, errno, "cannot set capabilities");
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
