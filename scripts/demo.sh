@@ -26,7 +26,7 @@ step "$redpak" redwrap -r "$demo/system/platform/app" -- \
 
 # Packages: a library in the platform node, an application using it in the
 # leaf, both real rpm packages built here with rpmbuild. The system node
-# holds a package declaring the C runtime the host exports (musl).
+# holds a package declaring the C runtime and the shell the host exports.
 scratch=$demo
 . tests/lib/rpmbuild.sh
 printf '#include <stdio.h>\nvoid greet(const char *who) { printf("hello %%s, from libgreet in the platform node\\n", who); }\n' \
@@ -34,9 +34,13 @@ printf '#include <stdio.h>\nvoid greet(const char *who) { printf("hello %%s, fro
 printf 'void greet(const char *);\nint main(void) { greet("app"); return 0; }\n' > "$demo/hello.c"
 musl-gcc -shared -fPIC -Wl,-soname,libgreet.so.1 -o "$demo/libgreet.so.1" "$demo/greet.c"
 musl-gcc -o "$demo/hello" "$demo/hello.c" -L"$demo" -l:libgreet.so.1
-runtime=$(rpm_make musl-runtime 1.0 arch=x86_64 'provides=libc.so()(64bit)')
+runtime=$(rpm_make musl-runtime 1.0 arch=x86_64 'provides=libc.so()(64bit)' \
+    provides=/bin/sh)
 greet=$(rpm_make libgreet 1.0 arch=x86_64 "exe=/usr/lib/libgreet.so.1:$demo/libgreet.so.1")
-hello=$(rpm_make hello 1.0 arch=x86_64 "exe=/usr/bin/hello:$demo/hello")
+# Its post-install scriptlet runs in the admin view of the app node (with
+# the shell the system node exports), and runs the program there.
+hello=$(rpm_make hello 1.0 arch=x86_64 "exe=/usr/bin/hello:$demo/hello" \
+    'post=echo "scriptlet of hello, in $(hostname) as uid $(id -u): /nodes holds $(echo $(ls /nodes))"; hello')
 step "$redpak" redmanager install -r "$demo/system" "$runtime"
 step "$redpak" redmanager install -r "$demo/system/platform" "$greet"
 step "$redpak" redmanager install -r "$demo/system/platform/app" "$hello"
