@@ -231,6 +231,18 @@ run_ok "unprivileged remove" $nobody "$REDPAK" redmanager remove -r "$own" libfo
 output=$($nobody "$REDPAK" redmanager install -r "$root" "$app" 2>&1); status=$?
 is "$status" 1 "unprivileged install into a node of another user fails"
 
+# The view is planned before the transaction: a view that cannot be built
+# refuses the operation before anything changes; --noscripts needs none.
+broken=$scratch/broken
+make_node "$broken" broken "$root_exports"
+printf 'headers:\n  alias: broken\nenviron:\n  - {mode: Default, key: X, value: "$(exit 3)"}\n' \
+    > "$broken/etc/redpak-admin.yaml"
+output=$(manager install -r "$broken" "$base" 2>&1); status=$?
+is "$status|$(qa "$broken")|$(find "$broken" -type f ! -name .rednode.lock | wc -l)" "1||3" \
+    "a view that cannot be built refuses the install, nothing changes"
+like "$output" "exit 3" "the message says what failed"
+run_ok "with --noscripts it installs" manager install --noscripts -r "$broken" "$base"
+
 # Scriptlets run in the node's cgroup, like redwrap: a cgroup2 look-alike
 # tree (as in redcgroup.t), where the child writes itself ("0") to
 # run/cgroup.procs since clone3 refuses a plain directory.
