@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -173,20 +172,22 @@ void scriptlet_disarm(void)
 
 /* ---- in rpm's scriptlet child ---- */
 
-/* The script as rpm wrote it: opened before leaving rpm's chroot. */
-static int scriptlet_open(char *const *argv, rp_error_t *err)
+/* The script as rpm wrote it, opened before leaving rpm's chroot;
+ * `*fd` is -1 when rpm runs the interpreter without a script. */
+static int scriptlet_open(char *const *argv, int *fd, rp_error_t *err)
 {
     size_t index = scriptlet_script_index(argv);
-    if (!index)
-        return -1;
     struct stat info;
-    int fd = open(argv[index], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0 || fstat(fd, &info) < 0)
-        return error_set_errno(err, errno, "cannot open scriptlet %s", argv[index]), -2;
+    *fd = -1;
+    if (!index)
+        return 0;
+    if ((*fd = open(argv[index], O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+        fstat(*fd, &info) < 0)
+        return error_set_errno(err, errno, "cannot open scriptlet %s", argv[index]);
     if (!S_ISREG(info.st_mode) || info.st_size > CONTAINER_OUTPUT_MAX)
         return error_set(err, "scriptlet %s is not a file of at most %d bytes",
-                         argv[index], CONTAINER_OUTPUT_MAX), -2;
-    return fd;
+                         argv[index], CONTAINER_OUTPUT_MAX);
+    return 0;
 }
 
 static noreturn void scriptlet_exec(const char *path, char *const argv[])
@@ -194,8 +195,8 @@ static noreturn void scriptlet_exec(const char *path, char *const argv[])
     const plan_t *admin = scriptlet_armed.admin;
     scriptlet_armed.admin = NULL; /* the executor's own execs are plain */
     rp_error_t err;
-    int script = scriptlet_open(argv, &err);
-    if (script == -2 ||
+    int script;
+    if (scriptlet_open(argv, &script, &err) < 0 ||
         ((fchdir(scriptlet_armed.host_root) < 0 || chroot(".") < 0) &&
          error_set_errno(&err, errno, "cannot leave rpm's chroot for %s", path))) {
         error_print(&err);

@@ -243,6 +243,14 @@ is "$status|$(qa "$broken")|$(find "$broken" -type f ! -name .rednode.lock | wc 
 like "$output" "exit 3" "the message says what failed"
 run_ok "with --noscripts it installs" manager install --noscripts -r "$broken" "$base"
 
+# A node exporting its own lock (held by the operation) still runs them.
+locked=$scratch/locked
+make_node "$locked" locked "$root_exports  - {mode: Lock, mount: /run/node.lock, path: \$REDNODE_LOCK}
+"
+lockpost=$(rpm_make lockpost 1.0 'post=ls /run/node.lock > /var/lockpost')
+run_ok "install in a node exporting its own lock" manager install -r "$locked" "$base" "$lockpost"
+is "$(cat "$locked/var/lockpost" 2>/dev/null)" "/run/node.lock" "the %post ran, the lock file bound"
+
 # Scriptlets run in the node's cgroup, like redwrap: a cgroup2 look-alike
 # tree (as in redcgroup.t), where the child writes itself ("0") to
 # run/cgroup.procs since clone3 refuses a plain directory.
