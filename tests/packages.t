@@ -228,6 +228,14 @@ is "$(cat "$own/var/post-libfoo" 2>/dev/null)" "post-libfoo-1.0" "the scriptlet 
 is "$($nobody "$REDPAK" redmanager list -r "$own")" "base-1.0-1.x86_64
 libfoo-1.0-1.noarch" "unprivileged list"
 run_ok "unprivileged remove" $nobody "$REDPAK" redmanager remove -r "$own" libfoo
+kid=$own/kid
+make_node "$kid" kid
+printf 'headers:\n  alias: kid\nexports:\n  - {mode: Public, mount: /nodes/kid/var, path: %s/var}\n' \
+    "$kid" > "$kid/etc/redpak-admin.yaml"
+kidpost=$(rpm_make kidpost 1.0 'post=echo "$(id -u) $(ls /bin/sh)" > /nodes/kid/var/kidpost')
+chown -R 65534:65534 "$kid" "$kidpost"
+run_ok "unprivileged install in a child without a shell" $nobody "$REDPAK" redmanager install -r "$kid" "$kidpost"
+is "$(cat "$kid/var/kidpost" 2>/dev/null)" "0 /bin/sh" "its %post ran as root of the view with the parent's shell"
 output=$($nobody "$REDPAK" redmanager install -r "$root" "$app" 2>&1); status=$?
 is "$status" 1 "unprivileged install into a node of another user fails"
 
