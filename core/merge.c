@@ -429,8 +429,12 @@ static const char *merge_key(merger_t *m, const node_t *node, const char *text,
     return expanded;
 }
 
+/* Called for every pair of exports: the node is looked up only when the
+ * key has to be expanded. */
 static const char *mount_key(merger_t *m, const config_export_t *entry)
 {
+    if (m->expanded)
+        return entry->mount;
     return merge_key(m, node_of(m, entry->from), entry->mount, &entry->pos);
 }
 
