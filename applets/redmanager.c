@@ -70,17 +70,22 @@ static const command_t commands[] = {
      "mark the node Disable (nothing runs in it or below it)"},
     {"enable", command_enable, NULL, 0, "enable -r PATH",
      "mark the node Enable (after checking its chain merges)"},
-    {"install", NULL, redmanager_install, 0, NULL,
+    {"install", NULL, redmanager_install, 0,
+     "install -r PATH [--repo DIR]... [--test] [--noscripts] PKG...",
      "install packages (rpm files or from repositories) into the node"},
-    {"list", NULL, redmanager_list, 0, NULL,
-     "list the packages of the node and its ancestors"},
-    {"remove", NULL, redmanager_remove, 0, NULL,
+    {"list", NULL, redmanager_list, 0, "list -r PATH",
+     "list the node's own packages"},
+    {"remove", NULL, redmanager_remove, 0,
+     "remove -r PATH [--test] [--noscripts] NAME...",
      "remove packages from the node"},
-    {"repo", NULL, redmanager_repo, 0, NULL,
+    {"repo", NULL, redmanager_repo, 0,
+     "repo add|list|remove -r PATH [ID [BASEURL [NAME]]] [--disabled] "
+     "[--gpgcheck]",
      "manage the node's package repositories"},
     {"tree", command_tree, NULL, OPTION_JSON, "tree -r PATH [--json]",
      "draw the nodes at or below PATH with alias and state"},
-    {"update", NULL, redmanager_update, 0, NULL,
+    {"update", NULL, redmanager_update, 0,
+     "update -r PATH [--repo DIR]... [--test] [--noscripts] [PKG...]",
      "update packages of the node"},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -415,6 +420,9 @@ int redmanager_main(int argc, char **argv)
             command = &commands[i];
     if (!command)
         fatal(EXIT_USAGE, "unknown command '%s' (redmanager --help)", argv[1]);
+    if (command->run_argv && argc > 2 &&
+        (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0))
+        return command_help(command);
     if (command->run_argv)
         return command->run_argv(argc - 1, argv + 1);
     options_t options = {.arena = arena_new()};

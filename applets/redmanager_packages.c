@@ -37,6 +37,7 @@ static int packages_transaction(int argc, char **argv, package_action_t action)
     package_request_t request = {.action = action};
     int option;
     optind = 1;
+    opterr = 0; /* one usage line instead of getopt's own message */
     while ((option = getopt_long(argc, argv, "r:v", options, NULL)) != -1) {
         switch (option) {
         case 'r': redpath = optarg; break;

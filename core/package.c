@@ -263,14 +263,16 @@ static int package_solve(rpmts ts, rpmds dep, const void *data)
 
 /* ---- checks -------------------------------------------------------- */
 
-/* The requirement a REQUIRES problem is about ("NAME [OP EVR]", as
- * rpmteAddDepProblem records it), or NULL when it cannot be rebuilt
- * (rich dependencies: the problem is then kept, failing closed). */
+/* The requirement a REQUIRES problem is about ("NAME [OP EVR]" or a rich
+ * "(...)", as rpmteAddDepProblem records it), or NULL when it cannot be
+ * rebuilt (the problem is then kept, failing closed). */
 static rpmds package_problem_dep(const char *text)
 {
+    if (text[0] == '(')
+        return rpmdsSingle(RPMTAG_REQUIRENAME, text, NULL, 0);
     char name[1024], op[8], evr[1024];
     int fields = sscanf(text, "%1023s %7s %1023s", name, op, evr);
-    if (fields < 1 || name[0] == '(' || fields == 2)
+    if (fields < 1 || fields == 2)
         return NULL;
     if (fields == 1)
         return rpmdsSingle(RPMTAG_REQUIRENAME, name, NULL, 0);
@@ -425,6 +427,37 @@ static bool package_still_provided(package_job_t *job, const package_changes_t *
     return false;
 }
 
+/* Whether a descendant's requirement `dep` (rich: see rpmdb_satisfied)
+ * holds before the transaction and not after it. */
+typedef struct descendant_view {
+    package_job_t *job;
+    const package_changes_t *changes;
+    const rpmdb_view_t *below;
+    size_t descendant;
+} descendant_view_t;
+
+static bool package_provided_after(void *context, rpmds dep)
+{
+    descendant_view_t *d = context;
+    return package_still_provided(d->job, d->changes, d->below, d->descendant, dep);
+}
+
+static bool package_provided_before(void *context, rpmds dep)
+{
+    descendant_view_t *d = context;
+    static const package_changes_t none;
+    return package_still_provided(d->job, &none, d->below, d->descendant, dep);
+}
+
+static bool package_descendant_loses(descendant_view_t *view, rpmds dep)
+{
+    if (!rpmdsIsRich(dep))
+        return rpmdb_provides(view->job->ts, dep, NULL, 0) &&
+               !package_provided_after(view, dep);
+    return rpmdb_satisfied(dep, package_provided_before, view) &&
+           !rpmdb_satisfied(dep, package_provided_after, view);
+}
+
 /* Removing (or replacing) what a descendant node needs is refused. */
 static int package_check_descendants(package_job_t *job, const rpmdb_view_t *below)
 {
@@ -436,10 +469,10 @@ static int package_check_descendants(package_job_t *job, const rpmdb_view_t *bel
         Header header;
         while (rc == 0 && it && (header = rpmdbNextIterator(it))) {
             rpmds dep = rpmdsInit(rpmdsNew(header, RPMTAG_REQUIRENAME, 0));
+            descendant_view_t view = {job, &changes, below, d};
             while (rc == 0 && rpmdsNext(dep) >= 0) {
                 if ((rpmdsFlags(dep) & RPMSENSE_RPMLIB) ||
-                    !rpmdb_provides(job->ts, dep, NULL, 0) ||
-                    package_still_provided(job, &changes, below, d, dep))
+                    !package_descendant_loses(&view, dep))
                     continue;
                 rc = error_set(job->err, "refused in %s: %s is needed by %s in descendant %s",
                                job->node, rpmdsDNEVR(dep) + 2,

@@ -16,6 +16,7 @@
 #include <rpm/rpmlib.h>
 #include <rpm/rpmlog.h>
 #include <rpm/rpmmacro.h>
+#include <rpm/rpmstrpool.h>
 
 /* The smallest rpmrc librpm accepts: canonical names of the architectures
  * redpak targets and what each may install. */
@@ -199,13 +200,94 @@ bool rpmdb_header_provides(Header header, rpmds dep)
     return rpmdsAnyMatchesDep(header, dep, 1) != 0;
 }
 
+/* A IF B: A or not B; A UNLESS B: A and not B; with B ELSE C, C decides
+ * when the condition goes the other way (lib/depends.c). */
+static bool rpmdb_rich_condition(rpmds a, rpmds b, rpmrichOp op,
+                                 rpmdb_leaf_t *leaf, void *context)
+{
+    rpmds condition = NULL, otherwise = NULL;
+    rpmrichOp else_op;
+    bool has_else = rpmdsIsRich(b) &&
+                    rpmdsParseRichDep(b, &condition, &otherwise, &else_op,
+                                      NULL) == RPMRC_OK &&
+                    else_op == RPMRICHOP_ELSE;
+    bool holds = rpmdb_satisfied(has_else ? condition : b, leaf, context);
+    bool result;
+    if (holds == (op == RPMRICHOP_IF))
+        result = rpmdb_satisfied(a, leaf, context);
+    else
+        result = has_else ? rpmdb_satisfied(otherwise, leaf, context)
+                          : op == RPMRICHOP_IF;
+    rpmdsFree(condition);
+    rpmdsFree(otherwise);
+    return result;
+}
+
+bool rpmdb_satisfied(rpmds dep, rpmdb_leaf_t *leaf, void *context)
+{
+    if (!rpmdsIsRich(dep))
+        return leaf(context, dep);
+    /* The parser adds the sides' strings to the pool of `dep`: give it a
+     * pool that is not frozen (those of headers and rpmdsSingle are). */
+    rpmstrPool pool = rpmstrPoolCreate();
+    rpmds rich = rpmdsSinglePool(pool, rpmdsTagN(dep), rpmdsN(dep), rpmdsEVR(dep),
+                                 rpmdsFlags(dep));
+    rpmds a = NULL, b = NULL;
+    rpmrichOp op = RPMRICHOP_SINGLE;
+    bool result = false;
+    rpmRC parsed = rpmdsParseRichDep(rich, &a, &b, &op, NULL);
+    rpmdsFree(rich);
+    rpmstrPoolFree(pool);
+    if (parsed != RPMRC_OK)
+        return false;
+    switch (op) {
+    case RPMRICHOP_AND:
+        result = rpmdb_satisfied(a, leaf, context) &&
+                 rpmdb_satisfied(b, leaf, context);
+        break;
+    case RPMRICHOP_OR:
+        result = rpmdb_satisfied(a, leaf, context) ||
+                 rpmdb_satisfied(b, leaf, context);
+        break;
+    case RPMRICHOP_IF:
+    case RPMRICHOP_UNLESS:
+        result = rpmdb_rich_condition(a, b, op, leaf, context);
+        break;
+    default: /* WITH, WITHOUT (one package for both sides), a lone ELSE */
+        result = false;
+        break;
+    }
+    rpmdsFree(a);
+    rpmdsFree(b);
+    return result;
+}
+
+typedef struct view_range {
+    const rpmdb_view_t *view;
+    size_t begin, end;
+    int provider;
+} view_range_t;
+
+static bool rpmdb_view_leaf(void *context, rpmds dep)
+{
+    view_range_t *range = context;
+    for (size_t i = range->begin; i < range->end && i < range->view->count; i++)
+        if (rpmdb_provides(range->view->ts[i], dep, NULL, 0)) {
+            if (range->provider < 0)
+                range->provider = (int)i;
+            return true;
+        }
+    return false;
+}
+
 int rpmdb_view_provider(const rpmdb_view_t *view, size_t begin, size_t end,
                         rpmds dep)
 {
-    for (size_t i = begin; i < end && i < view->count; i++)
-        if (rpmdb_provides(view->ts[i], dep, NULL, 0))
-            return (int)i;
-    return -1;
+    view_range_t range = {view, begin, end, -1};
+    if (!rpmdb_satisfied(dep, rpmdb_view_leaf, &range))
+        return -1;
+    /* A rich dependency may hold with no leaf provided (A IF B, no B). */
+    return range.provider >= 0 ? range.provider : (int)begin;
 }
 
 int rpmdb_view_find_name(const rpmdb_view_t *view, size_t begin, size_t end,

@@ -56,8 +56,16 @@ bool rpmdb_provides(rpmts ts, rpmds dep, const unsigned *skip,
 /* Same for a single header (a package about to be installed). */
 bool rpmdb_header_provides(Header header, rpmds dep);
 
+/* Whether `dep` holds when each plain dependency is answered by `leaf`: a
+ * rich dependency ("(a or b)", rpm 4.13's boolean operators) is evaluated
+ * as rpm does; WITH and WITHOUT, which need one package for both sides,
+ * count as unsatisfied. */
+typedef bool rpmdb_leaf_t(void *context, rpmds dep);
+bool rpmdb_satisfied(rpmds dep, rpmdb_leaf_t *leaf, void *context);
+
 /* Index of the first node in [begin, end) of the view whose database
- * satisfies `dep`, or -1. */
+ * satisfies `dep` (for a rich one: provides a leaf that decides it, else
+ * `begin`), or -1. */
 int rpmdb_view_provider(const rpmdb_view_t *view, size_t begin, size_t end,
                         rpmds dep);
 /* Index of the first node in [begin, end) holding a package named

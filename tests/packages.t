@@ -170,6 +170,22 @@ like "$output" "$mid: needy-1.0-1.noarch requires libmissing, provided by no nod
 rpm -e --force-debian --nodeps --root "$mid" --dbpath /var/lib/rpm libfoo needy
 run_ok "check passes again" manager check -r "$root"
 
+# Rich requirements: rpm's operators, each capability satisfied when a
+# node of the chain provides it (install, check and removal alike).
+richlib=$(rpm_make richlib 1.0 provides=richcap file=/usr/lib/richlib.txt)
+rich=$(rpm_make rich 1.0 'requires=(richcap or libnothing)' file=/usr/share/rich.txt)
+richno=$(rpm_make richno 1.0 'requires=(richcap and libnothing)' file=/usr/share/richno.txt)
+run_ok "richlib in the middle node" manager install -r "$mid" "$richlib"
+run_ok "a rich requirement satisfied by an ancestor" manager install -r "$leaf" "$rich"
+unchanged "a rich requirement no node satisfies" manager install -r "$leaf" "$richno"
+like "$output" "\(richcap and libnothing\) is needed by richno" "the message names it"
+run_ok "check evaluates rich requirements through the chain" manager check -r "$root"
+unchanged "removing what a descendant's rich requirement needs" manager remove -r "$mid" richlib
+like "$output" "\(richcap or libnothing\) is needed by rich-1.0-1.noarch in descendant $leaf" \
+    "the message names the descendant's rich requirement"
+run_ok "remove rich, then richlib" sh -c \
+    "'$REDPAK' redmanager remove -r '$leaf' rich && '$REDPAK' redmanager remove -r '$mid' richlib"
+
 # Signatures: gpgcheck in the root of a chain binds the whole chain.
 groot=$scratch/signed/root gleaf=$scratch/signed/root/leaf
 make_node "$groot" groot "config:

@@ -32,6 +32,14 @@ out=$(rm_ --help); is $? 0 "--help exits 0"
 like "$out" "delete +delete a node" "--help lists the commands"
 like "$(rm_ --version)" "^redmanager [0-9]" "--version"
 like "$(rm_ create --help)" "--template NAME\|FILE" "create --help"
+for command in install update remove list repo; do
+    out=$(rm_ $command --help 2>&1); status=$?
+    like "$status|$out" "^0\|usage: redmanager $command -r PATH|^0\|usage: redmanager repo add\|list\|remove -r PATH" \
+        "$command --help"
+done
+out=$(rm_ install --bogus -r "$plat" x 2>&1); status=$?
+is "$status|$out" "2|redmanager: usage: redmanager install -r PATH [--repo DIR]... [--test] [--noscripts] PKG..." \
+    "install with an unknown option: one usage line, exit 2"
 rm_ 2>/dev/null; is $? 2 "no command: exit 2"
 rm_ frobnicate -r "$plat" 2>/dev/null; is $? 2 "unknown command: exit 2"
 rm_ tree 2>/dev/null; is $? 2 "missing --redpath: exit 2"
