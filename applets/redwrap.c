@@ -141,7 +141,8 @@ int redwrap_main(int argc, char **argv)
         arena_free(arena);
         return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
     }
-    int status = container_run(arena, plan);
-    arena_free(arena);
-    return status;
+    container_process_t process;
+    int status = container_start(arena, plan, &process);
+    arena_free(arena); /* while the child builds the container */
+    return status ? status : container_wait(&process);
 }

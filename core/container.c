@@ -562,24 +562,7 @@ static noreturn void container_child(const container_t *container)
     container_exec(container);
 }
 
-/* The status pid 1 reports, else (no pid namespace: the pipe closed when
- * the child became the program; or pid 1 failed) the child's own. */
-static int container_wait(pid_t child, int report)
-{
-    int status;
-    ssize_t got;
-    while ((got = read(report, &status, sizeof status)) < 0 && errno == EINTR)
-        continue;
-    close(report);
-    if (got == sizeof status)
-        return status;
-    while (waitpid(child, &status, 0) < 0)
-        if (errno != EINTR)
-            return EXIT_SETUP;
-    return container_status(status);
-}
-
-int container_run(arena_t *arena, const plan_t *plan)
+int container_start(arena_t *arena, const plan_t *plan, container_process_t *process)
 {
     container_t container = {.plan = plan};
     rp_error_t err;
@@ -607,5 +590,31 @@ int container_run(arena_t *arena, const plan_t *plan)
         container_child(&container);
     }
     close(report[1]);
-    return container_wait(child, report[0]);
+    *process = (container_process_t){.child = child, .report_fd = report[0]};
+    return 0;
+}
+
+/* The status pid 1 reports, else (no pid namespace: the pipe closed when
+ * the child became the program; or pid 1 failed) the child's own. */
+int container_wait(container_process_t *process)
+{
+    int status;
+    ssize_t got;
+    while ((got = read(process->report_fd, &status, sizeof status)) < 0 &&
+           errno == EINTR)
+        continue;
+    close(process->report_fd);
+    if (got == sizeof status)
+        return status;
+    while (waitpid(process->child, &status, 0) < 0)
+        if (errno != EINTR)
+            return EXIT_SETUP;
+    return container_status(status);
+}
+
+int container_run(arena_t *arena, const plan_t *plan)
+{
+    container_process_t process;
+    int result = container_start(arena, plan, &process);
+    return result ? result : container_wait(&process);
 }
