@@ -1,8 +1,9 @@
 #!/bin/sh
 # Benchmark (SPEC §8): start and exit of /bin/true in a 3-node chain with
 # 25 exports, redwrap against Debian's bwrap doing the same mounts and
-# namespaces, and /bin/true alone, in the same run (hyperfine); then the
-# peak resident memory (VmHWM) of each redwrap process.
+# namespaces, and /bin/true alone, in the same run (hyperfine, then
+# redwrap and bwrap interleaved); seccomp's cost; then the peak resident
+# memory (VmHWM) of each redwrap process.
 #
 #   scripts/bench.sh [REDPAK]     default: ./redpak (the static binary)
 #   RUNS=300 to change the number of runs.
@@ -84,6 +85,25 @@ $bwrap || { echo "bench: bwrap cannot run the benchmark command" >&2; exit 1; }
 mounts=$($redpak redwrap -r "$leaf" --dump-only /bin/true | grep -c '^mount ')
 echo "redwrap plan: $mounts mounts (25 exports + node-configuration guards)"
 
+# Interleaved runs (A, B, A, B...) so that the load of a shared machine
+# hits both sides alike; medians in ms. posix_spawn() and waitpid() add
+# the same small constant to both sides (the ratio errs towards 1).
+interleaved() { # interleaved RUNS COMMAND-A COMMAND-B: "MEDIAN-A MEDIAN-B"
+    python3 - "$@" <<'PY'
+import os, statistics, sys, time
+runs, commands = int(sys.argv[1]), [c.split() for c in sys.argv[2:4]]
+times = [[], []]
+for _ in range(runs):
+    for side, command in enumerate(commands):
+        start = time.perf_counter()
+        pid = os.posix_spawnp(command[0], command, os.environ)
+        if os.waitpid(pid, 0)[1] != 0:
+            sys.exit("bench: %s failed" % command[0])
+        times[side].append((time.perf_counter() - start) * 1000)
+print(" ".join("%.3f" % statistics.median(t) for t in times))
+PY
+}
+
 hyperfine -N --warmup 20 --runs "$runs" --export-json "$work/times.json" \
     -n redwrap "$redwrap" -n bwrap "$bwrap" -n true /bin/true
 
@@ -96,6 +116,11 @@ redwrap_ms=$(median redwrap) bwrap_ms=$(median bwrap) true_ms=$(median true)
 ratio=$(python3 -c "print('%.2f' % ($redwrap_ms / $bwrap_ms))")
 echo "median ms: redwrap $redwrap_ms  bwrap $bwrap_ms  /bin/true $true_ms"
 echo "ratio redwrap/bwrap: $ratio (target <= 0.70)"
+# hyperfine runs each command as one block: on a shared machine the load
+# can change between blocks. The same comparison interleaved:
+set -- $(interleaved "$runs" "$redwrap" "$bwrap")
+echo "interleaved median ms: redwrap $1  bwrap $2 -" \
+    "ratio $(python3 -c "print('%.2f' % ($1 / $2))")"
 
 # Seccomp: the same chain with the "system" template's deny list in the
 # root node (a copy of the tree), start-up and a syscall-heavy program
@@ -111,21 +136,6 @@ printf '%s\n' "$seccomp" > "$work/seccomp.yaml"
 sed -i "/^  share_time: Enabled/r $work/seccomp.yaml" "$sroot/etc/redpak.yaml"
 $redpak redwrap -r "$sleaf" --dump-only /bin/true | grep -q '^seccomp layer 1 deny bpf' ||
     { echo "bench: the seccomp copy of the chain has no policy" >&2; exit 1; }
-# Interleaved runs (A, B, A, B...) so that the load of a shared machine
-# hits both sides alike; medians in ms.
-interleaved() { # interleaved RUNS COMMAND-A COMMAND-B: "MEDIAN-A MEDIAN-B"
-    python3 - "$@" <<'PY'
-import statistics, subprocess, sys, time
-runs, commands = int(sys.argv[1]), [c.split() for c in sys.argv[2:4]]
-times = [[], []]
-for _ in range(runs):
-    for side, command in enumerate(commands):
-        start = time.perf_counter()
-        subprocess.run(command, check=True)
-        times[side].append((time.perf_counter() - start) * 1000)
-print(" ".join("%.3f" % statistics.median(t) for t in times))
-PY
-}
 dd="/usr/bin/dd if=/dev/zero of=/dev/null bs=1 count=100000 status=none"
 set -- $(interleaved "$runs" "$redwrap" "$redpak redwrap -r $sleaf /bin/true")
 echo "seccomp (template deny list, $(grep -c '^      - ' "$work/seccomp.yaml") entries):" \
