@@ -210,6 +210,13 @@ residents=$(pgrep -c -f "redwrap -r $leaf /bin/sleep")
 kill -TERM $wrapper; wait $wrapper; st=$?
 is "$st" 143 "SIGTERM forwarded to the program"
 [ "$residents" -le 2 ]; ok $? "at most two redwrap processes resident ($residents)"
+# pid 1 reports the program's status through a pipe; killed before it
+# could, redwrap returns pid 1's own status.
+rw -r "$leaf" /bin/sleep 32 & wrapper=$!
+sleep 0.5
+monitor=$(pgrep -o -f "redwrap -r $leaf /bin/sleep 32")
+kill -KILL "$(pgrep -P "$monitor")"; wait $wrapper; st=$?
+is "$st" 137 "pid 1 killed before its report: its status (128+9)"
 
 # ---- escapes that must fail ----
 chmod 755 "$scratch"
