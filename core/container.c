@@ -33,6 +33,7 @@
 extern char **environ;
 
 #define CONTAINER_CLOSE_RANGE_CLOEXEC 4 /* linux/close_range.h */
+#define CONTAINER_NS_GET_PARENT _IO(0xb7, 0x2) /* linux/nsfs.h */
 
 static const int container_ns_flags[PLAN_NS_COUNT] = {
     CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWIPC, CLONE_NEWUTS,
@@ -49,6 +50,8 @@ typedef struct container {
     int cgroup_fd;
     seccomp_program_t seccomp; /* compiled on the host, loaded last */
     int report_fd; /* pid 1 writes the program's status here */
+    uid_t uid; /* the plan's, or the caller's in a joined user namespace */
+    gid_t gid;
     char **node_real; /* plan->node_paths with symlinks resolved */
 } container_t;
 
@@ -370,9 +373,71 @@ static int container_user_namespace(const plan_t *plan, pid_t helper, int wake,
     return 0;
 }
 
+/* The range of a map file (INSIDE OUTSIDE COUNT lines) holding inside
+ * id `id`; its outside id must be `outside` unless that is -1. */
+static bool container_id_mapped(const char *map, unsigned long id, int64_t outside)
+{
+    FILE *file = fopen(map, "re");
+    unsigned long first, base, count;
+    bool mapped = false;
+    while (file && !mapped &&
+           fscanf(file, "%lu %lu %lu", &first, &base, &count) == 3)
+        mapped = id >= first && id - first < count &&
+                 (outside < 0 || (int64_t)(base + (id - first)) == outside);
+    if (file)
+        fclose(file);
+    return mapped;
+}
+
+/* Whether our user namespace is the parent of namespace `fd`: then the
+ * outside ids of its maps are our ids. */
+static bool container_parent_of(int fd)
+{
+    struct stat ours, theirs;
+    int parent = ioctl(fd, CONTAINER_NS_GET_PARENT);
+    bool same = parent >= 0 && fstat(parent, &theirs) == 0 &&
+                stat("/proc/self/ns/user", &ours) == 0 &&
+                ours.st_ino == theirs.st_ino && ours.st_dev == theirs.st_dev;
+    if (parent >= 0)
+        close(parent);
+    return same;
+}
+
+/* A joined user namespace has maps of its own. The caller must be mapped
+ * there (it builds the root; an unmapped id shows as the overflow id,
+ * which the map may well contain: its outside id tells). The program's
+ * ids are the caller's as mapped there unless the plan names others;
+ * those must be mapped too. */
+static int container_join_user(container_t *container, rp_error_t *err)
+{
+    const plan_t *plan = container->plan;
+    const char *path = plan->namespaces[PLAN_NS_USER].path;
+    int fd = container->ns_fds[PLAN_NS_USER];
+    int64_t uid = getuid(), gid = getgid();
+    if (!container_parent_of(fd))
+        uid = gid = -1; /* deeper: the kernel still refuses unmapped ids */
+    if (setns(fd, CLONE_NEWUSER) < 0)
+        return error_set_errno(err, errno, "cannot join user namespace %s", path);
+    if (!container_id_mapped("/proc/self/uid_map", getuid(), uid) ||
+        !container_id_mapped("/proc/self/gid_map", getgid(), gid))
+        return error_set(err, "cannot run in user namespace %s: the caller's "
+                         "ids are not mapped there", path);
+    if (plan->keep_caller_uid)
+        container->uid = getuid();
+    if (plan->keep_caller_gid)
+        container->gid = getgid();
+    if (!container_id_mapped("/proc/self/uid_map", container->uid, -1))
+        return error_set(err, "cannot run as uid %u in user namespace %s: it "
+                         "is not mapped there", (unsigned)container->uid, path);
+    if (!container_id_mapped("/proc/self/gid_map", container->gid, -1))
+        return error_set(err, "cannot run as gid %u in user namespace %s: it "
+                         "is not mapped there", (unsigned)container->gid, path);
+    return 0;
+}
+
 /* Joins first (while the caller's privileges still count), then every
  * new namespace at once so they all belong to the new user namespace. */
-static int container_enter_namespaces(const container_t *container, rp_error_t *err)
+static int container_enter_namespaces(container_t *container, rp_error_t *err)
 {
     const plan_t *plan = container->plan;
     bool new_user = plan->namespaces[PLAN_NS_USER].action == PLAN_NS_NEW;
@@ -380,7 +445,10 @@ static int container_enter_namespaces(const container_t *container, rp_error_t *
     if (plan->drop_groups && getuid() == 0 && setgroups(0, NULL) < 0)
         return error_set_errno(err, errno, "cannot drop supplementary groups");
     for (int k = 0; k < PLAN_NS_COUNT; k++) {
-        if (container->ns_fds[k] >= 0 && setns(container->ns_fds[k], 0) < 0)
+        if (k == PLAN_NS_USER && container->ns_fds[k] >= 0) {
+            if (container_join_user(container, err) < 0)
+                return -1;
+        } else if (container->ns_fds[k] >= 0 && setns(container->ns_fds[k], 0) < 0)
             return error_set_errno(err, errno, "cannot join %s namespace %s",
                                    plan_namespace_names[k],
                                    plan->namespaces[k].path);
@@ -496,7 +564,7 @@ static noreturn void container_exec(const container_t *container)
     rp_error_t err;
     if ((plan->new_session && setsid() < 0 &&
          error_set_errno(&err, errno, "cannot create a new session")) ||
-        credentials_apply(plan, &err) < 0 ||
+        credentials_apply(plan, container->uid, container->gid, &err) < 0 ||
         (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 &&
          error_set_errno(&err, errno, "cannot set no-new-privs")) ||
         (plan->namespaces[PLAN_NS_PID].action != PLAN_NS_NEW &&
@@ -564,7 +632,7 @@ static noreturn void container_child(const container_t *container)
 
 int container_start(arena_t *arena, const plan_t *plan, container_process_t *process)
 {
-    container_t container = {.plan = plan};
+    container_t container = {.plan = plan, .uid = plan->uid, .gid = plan->gid};
     rp_error_t err;
     pid_t parent = getppid();
     int report[2];

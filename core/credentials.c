@@ -78,17 +78,22 @@ static int credentials_capabilities(uint64_t mask, rp_error_t *err)
     return 0;
 }
 
-static int credentials_identity(const plan_t *plan, rp_error_t *err)
+/* Where setgroups() is denied (an unprivileged user namespace, made or
+ * joined) the caller's own groups stay: nothing to gain from them. */
+static int credentials_identity(const plan_t *plan, uid_t uid, gid_t gid,
+                                rp_error_t *err)
 {
+    bool may_be_denied = plan->deny_setgroups ||
+                         plan->namespaces[PLAN_NS_USER].action == PLAN_NS_JOIN;
     if (plan->drop_groups && setgroups(0, NULL) < 0 &&
-        !(errno == EPERM && plan->deny_setgroups))
+        !(errno == EPERM && may_be_denied))
         return error_set_errno(err, errno, "cannot drop supplementary groups");
     if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
         return error_set_errno(err, errno, "cannot keep capabilities");
-    if (setresgid(plan->gid, plan->gid, plan->gid) < 0)
-        return error_set_errno(err, errno, "cannot set group %u", (unsigned)plan->gid);
-    if (setresuid(plan->uid, plan->uid, plan->uid) < 0)
-        return error_set_errno(err, errno, "cannot set user %u", (unsigned)plan->uid);
+    if (setresgid(gid, gid, gid) < 0)
+        return error_set_errno(err, errno, "cannot set group %u", (unsigned)gid);
+    if (setresuid(uid, uid, uid) < 0)
+        return error_set_errno(err, errno, "cannot set user %u", (unsigned)uid);
     return 0;
 }
 
@@ -111,9 +116,9 @@ static int credentials_limits(const plan_t *plan, rp_error_t *err)
     return 0;
 }
 
-int credentials_apply(const plan_t *plan, rp_error_t *err)
+int credentials_apply(const plan_t *plan, uid_t uid, gid_t gid, rp_error_t *err)
 {
-    if (credentials_identity(plan, err) < 0 || credentials_limits(plan, err) < 0)
+    if (credentials_identity(plan, uid, gid, err) < 0 || credentials_limits(plan, err) < 0)
         return -1;
     return credentials_capabilities(plan->capabilities, err);
 }

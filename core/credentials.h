@@ -9,7 +9,9 @@
 #include "log.h"
 #include "plan.h"
 
-int credentials_apply(const plan_t *plan, rp_error_t *err);
+/* `uid` and `gid`: plan->uid and plan->gid, or the caller's ids as a
+ * joined user namespace maps them (plan->keep_caller_uid/gid). */
+int credentials_apply(const plan_t *plan, uid_t uid, gid_t gid, rp_error_t *err);
 
 /* A user or group name of the host's databases as a number (the
  * plan_options_t resolver of redwrap and of scriptlets). */

@@ -112,6 +112,9 @@ static int plan_identity(plan_t *plan, const config_t *merged,
     if (group && !plan_id_mapped(&plan->gid_map, gid))
         return error_set(err, "cannot run as group %s: only gid %u is mapped "
                          "in the user namespace", group, plan->gid_map.inside);
+    bool joined = plan->namespaces[PLAN_NS_USER].action == PLAN_NS_JOIN;
+    plan->keep_caller_uid = joined && !user;
+    plan->keep_caller_gid = joined && !group;
     plan->uid = user ? (uid_t)uid : inside_uid;
     plan->gid = group ? (gid_t)gid : inside_gid;
     plan->drop_groups = true;
@@ -494,9 +497,15 @@ static void plan_dump_ids(const plan_t *plan, FILE *out)
                 plan->uid_map.outside, plan->uid_map.count, plan->gid_map.inside,
                 plan->gid_map.outside, plan->gid_map.count);
     fprintf(out, "setgroups %s\n", plan->deny_setgroups ? "deny" : "allow");
-    fprintf(out, "user %u\ngroup %u\nsupplementary-groups %s\n",
-            (unsigned)plan->uid, (unsigned)plan->gid,
-            plan->drop_groups ? "none" : "kept");
+    if (plan->keep_caller_uid)
+        fputs("user caller\n", out);
+    else
+        fprintf(out, "user %u\n", (unsigned)plan->uid);
+    if (plan->keep_caller_gid)
+        fputs("group caller\n", out);
+    else
+        fprintf(out, "group %u\n", (unsigned)plan->gid);
+    fprintf(out, "supplementary-groups %s\n", plan->drop_groups ? "none" : "kept");
 }
 
 static void plan_dump_env(const plan_t *plan, FILE *out)

@@ -105,6 +105,11 @@ typedef struct plan {
     plan_rlimit_t rlimits[CONFIG_RLIMIT_COUNT];
     uid_t uid; /* inside the container */
     gid_t gid;
+    /* Joined user namespace and no set-user / set-group: the program
+     * keeps the caller's uid / gid as that namespace maps them (known
+     * once joined; uid / gid unused). The executor checks that every id
+     * it sets is mapped there. */
+    bool keep_caller_uid, keep_caller_gid;
     bool drop_groups; /* supplementary groups dropped */
     const char *hostname, *chdir;
     mode_t umask;

@@ -84,4 +84,30 @@ EOF
 is "$(as_user -r "$scratch/shared" /bin/probe ids)" "uid=65534 euid=65534 gid=65534 egid=65534 groups=" \
     "share_user Enabled without root still gets a user namespace of its own"
 
+# A user namespace of the caller's own (unshare --map-root-user): joined,
+# the caller is root there, as unshare made it.
+setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+    unshare --user --map-root-user --kill-child sleep 30 & holder=$!
+while ! grep -q '^ *0 *65534 ' /proc/$holder/uid_map 2>/dev/null; do sleep 0.1; done
+make_node "$scratch/joined" joined Enable <<EOF
+headers:
+  alias: joined
+config:
+  share_user: /proc/$holder/ns/user
+exports:
+$(base_exports "$scratch/root")
+  - {mode: Restricted, mount: /ro, path: $scratch/root/ro}
+EOF
+is "$(as_user -r "$scratch/joined" /bin/probe ids)" "uid=0 euid=0 gid=0 egid=0 groups=" \
+    "joined user namespace: the caller's ids as it maps them"
+is "$(as_user -r "$scratch/joined" /bin/readlink /proc/self/ns/user)" \
+    "$(readlink /proc/$holder/ns/user)" "the program runs in the joined user namespace"
+is "$(as_user -r "$scratch/joined" /bin/probe write /ro/file)" "error: Read-only file system" \
+    "Restricted is read-only in a joined user namespace"
+out=$(as_user -r "$scratch/joined" -u 1 /bin/true 2>&1); st=$?
+is "$st" 125 "an id the joined namespace does not map: refused"
+like "$out" "cannot run as uid 1 in user namespace /proc/$holder/ns/user: it is not mapped there" \
+    "message names the id"
+kill $holder; wait $holder 2>/dev/null
+
 done_testing

@@ -310,6 +310,46 @@ is "$(printf '%s\n' "$out" | sed -n 's/^pid //p')" "$(readlink /proc/$holder/ns/
     "share_pid: PATH joins that pid namespace"
 kill $holder; wait $holder 2>/dev/null
 
+# user_ns MAP: a holder process in a new user namespace whose uid and gid
+# maps are MAP (lines "INSIDE OUTSIDE COUNT"); sets $holder.
+user_ns() {
+    unshare --user --kill-child sleep 30 & holder=$!
+    while [ "$(readlink /proc/$holder/ns/user)" = "$(host_ns user)" ]; do sleep 0.1; done
+    printf "$1" > /proc/$holder/uid_map
+    printf "$1" > /proc/$holder/gid_map
+}
+user_node() {
+    make_node "$scratch/$1" $1 Enable <<EOF
+headers:
+  alias: $1
+config:
+  share_user: /proc/$holder/ns/user
+exports:
+$(base_exports "$scratch/root")
+EOF
+}
+# root's own id unmapped (though 65534, the overflow id shown, is)
+user_ns "0 100000 65536\n"; user_node unmapped
+out=$(rw -r "$scratch/unmapped" /bin/true 2>&1); st=$?
+is "$st" 125 "joined user namespace where the caller is not mapped: refused"
+like "$out" "^redwrap: cannot run in user namespace /proc/$holder/ns/user: the caller's ids are not mapped there" \
+    "message names the namespace"
+kill $holder; wait $holder 2>/dev/null
+user_ns "0 0 1\n1 100001 65535\n"; user_node mapped
+out=$(rw -r "$scratch/mapped" --dump-only /bin/true)
+like "$out" "user caller" "dump: a joined user namespace keeps the caller's uid"
+is "$(rw -r "$scratch/mapped" /bin/probe ids)" "uid=0 euid=0 gid=0 egid=0 groups=" \
+    "joined user namespace: the caller's ids as mapped there"
+is "$(rw -r "$scratch/mapped" -u 1000 -g 1000 /bin/probe ids)" \
+    "uid=1000 euid=1000 gid=1000 egid=1000 groups=" "--user/--group are ids of the joined namespace"
+is "$(rw -r "$scratch/mapped" -u 1000 /bin/readlink /proc/self/ns/user)" \
+    "$(readlink /proc/$holder/ns/user)" "the program runs in the joined user namespace"
+out=$(rw -r "$scratch/mapped" -u 70000 /bin/true 2>&1); st=$?
+is "$st" 125 "an id the joined namespace does not map: refused"
+like "$out" "cannot run as uid 70000 in user namespace /proc/$holder/ns/user: it is not mapped there" \
+    "message names the id"
+kill $holder; wait $holder 2>/dev/null
+
 # ---- --admin, --verbose, die-with-parent, SIGHUP ----
 cat > "$leaf/etc/redpak-admin.yaml" <<EOF
 headers:

@@ -154,6 +154,25 @@ static void test_root_set_user_gets_identity_map(void **state)
     assert_int_equal(plan->uid_map.count, 0);
 }
 
+static void test_joined_user_namespace_keeps_caller_ids(void **state)
+{
+    (void)state;
+    config_t *config = config_new();
+    config->share[SHARE_USER] = (config_share_t){.mode = SHARE_JOIN,
+                                                 .path = "/proc/1/ns/user"};
+    plan_options_t options = options_user(1000);
+    plan_t *plan = build_ok(config, &options);
+    assert_int_equal(plan->namespaces[PLAN_NS_USER].action, PLAN_NS_JOIN);
+    assert_int_equal(plan->uid_map.count, 0); /* the namespace's own maps */
+    assert_true(plan->keep_caller_uid);
+    assert_true(plan->keep_caller_gid);
+    options.user = "0"; /* an id of the joined namespace, checked on joining */
+    plan = build_ok(config, &options);
+    assert_false(plan->keep_caller_uid);
+    assert_int_equal(plan->uid, 0);
+    assert_true(plan->keep_caller_gid);
+}
+
 static void test_export_modes(void **state)
 {
     (void)state;
@@ -389,6 +408,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_user_namespace_maps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unprivileged_cannot_pick_another_user, setup, teardown),
         cmocka_unit_test_setup_teardown(test_root_set_user_gets_identity_map, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_joined_user_namespace_keeps_caller_ids, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_modes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mounts_sorted_parents_first, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_exports, setup, teardown),
