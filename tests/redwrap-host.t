@@ -39,8 +39,12 @@ nested() {
 as_user="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all"
 
 # ---- read-only binds are read-only on every submount ----
-for how in "" "$scratch/nosys"; do
-    what=${how:+" (no mount_setattr)"}
+for how in "" "$scratch/nosys" "$scratch/nosys -s"; do
+    case $how in
+    *-s) what=" (open_tree but no mount_setattr)" ;;
+    ?*) what=" (no new mount API)" ;;
+    *) what= ;;
+    esac
     is "$(nested $how "$scratch/redpak" redwrap -r "$root" /bin/probe write /ro/sub/x)" \
         "error: Read-only file system" "root: a mount below a Restricted export is read-only$what"
     is "$(nested $how "$scratch/redpak" redwrap -r "$root" /bin/probe write /ro/x)" \
