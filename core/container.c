@@ -373,8 +373,8 @@ static int container_user_namespace(const plan_t *plan, pid_t helper, int wake,
     return 0;
 }
 
-/* The range of a map file (INSIDE OUTSIDE COUNT lines) holding inside
- * id `id`; its outside id must be `outside` unless that is -1. */
+/* Whether a range of a map file (INSIDE OUTSIDE COUNT lines) holds
+ * inside id `id`, with outside id `outside` unless that is -1. */
 static bool container_id_mapped(const char *map, unsigned long id, int64_t outside)
 {
     FILE *file = fopen(map, "re");
@@ -415,7 +415,8 @@ static int container_join_user(container_t *container, rp_error_t *err)
     int fd = container->ns_fds[PLAN_NS_USER];
     int64_t uid = getuid(), gid = getgid();
     if (!container_parent_of(fd))
-        uid = gid = -1; /* deeper: the kernel still refuses unmapped ids */
+        uid = gid = -1; /* outside ids of another namespace: the kernel's
+                           own refusal of unmapped ids remains */
     if (setns(fd, CLONE_NEWUSER) < 0)
         return error_set_errno(err, errno, "cannot join user namespace %s", path);
     if (!container_id_mapped("/proc/self/uid_map", getuid(), uid) ||

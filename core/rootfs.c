@@ -106,8 +106,6 @@ static int rootfs_verify(const char *path, unsigned long wanted, rp_error_t *err
     return 0;
 }
 
-/* ---- bind mounts ---- */
-
 /* ---- bind mounts without the new mount API (Linux < 5.12) ---- */
 
 /* Flags a remount must repeat: the kernel refuses to clear the ones
@@ -422,7 +420,7 @@ static int rootfs_mount(const plan_mount_t *mount, const rootfs_source_t *source
 
 /* The staging tmpfs is mounted over the host root itself, so no host
  * directory (not even /tmp) has to exist or be writable. A path walk
- * starting at "/" stays below the new mount, but ".." from the root
+ * starting at "/" still lands on the host root, but ".." from the root
  * crosses into what is mounted on it: "/.." is the staging tmpfs. */
 static int rootfs_enter_staging(rp_error_t *err)
 {
