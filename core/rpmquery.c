@@ -55,9 +55,16 @@ static const char *const rpmquery_formats[] = {
 static char *rpmquery_node_format(arena_t *arena, const char *format,
                                   const char *node)
 {
-    char *escaped = arena_strdup(arena, "");
+    size_t length = strlen(node);
     for (const char *c = node; *c; c++)
-        escaped = arena_printf(arena, "%s%s", escaped, *c == '%' ? "%%" : (char[]){*c, 0});
+        length += *c == '%';
+    char *escaped = arena_alloc(arena, length + 1), *end = escaped;
+    for (const char *c = node; *c; c++) {
+        if (*c == '%')
+            *end++ = '%';
+        *end++ = *c;
+    }
+    *end = '\0';
     char *out = arena_strdup(arena, "");
     const char *tag;
     while ((tag = strcasestr(format, RPMQUERY_NODE_TAG))) {
@@ -72,6 +79,7 @@ typedef struct rpmquery_state {
     const rpmquery_t *query;
     rpmdb_view_t view; /* root-most first; queried leaf first */
     struct rpmQVKArguments_s qva;
+    char **formats; /* per node of the view, built at its first package */
 } rpmquery_state_t;
 
 /* rpm -V checks dependencies against one database; here they are
@@ -105,9 +113,10 @@ static int rpmquery_show(rpmquery_state_t *state, size_t n, Header header)
         format = "%{nvr}%{archsuffix}\n";
     else if (!format && state->query->format != RPMQUERY_FORMAT_NONE)
         format = rpmquery_formats[state->query->format];
-    state->qva.qva_queryFormat =
-        format ? rpmquery_node_format(state->arena, format, state->view.nodes[n])
-               : NULL;
+    if (format && !state->formats[n])
+        state->formats[n] = rpmquery_node_format(state->arena, format,
+                                                 state->view.nodes[n]);
+    state->qva.qva_queryFormat = format ? state->formats[n] : NULL;
     return showQueryPackage(&state->qva, ts, header);
 }
 
@@ -205,6 +214,7 @@ int rpmquery_run(arena_t *arena, const node_chain_t *chain,
         paths[i] = chain->nodes[i].path;
     if (rpmdb_view_open(arena, paths, chain->count, &state.view, err) < 0)
         return -1;
+    state.formats = arena_alloc(arena, state.view.count * sizeof(char *));
     state.qva.qva_mode = query->verify ? 'V' : 'q';
     state.qva.qva_flags = query->verify ? (rpmQueryFlags)VERIFY_FILES
                           : query->list || query->config_files || query->doc_files
