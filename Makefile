@@ -33,7 +33,10 @@ CORE_SOURCES = $(sort $(wildcard core/*.c))
 CONFIG_FILES = $(sort $(wildcard config/*.yaml))
 GENERATED = build/gen/embedded.c
 
-STATIC_OBJECTS = $(SOURCES:%.c=build/static/%.o) build/static/gen/embedded.o
+# Replacements of musl functions, in the static binary only.
+MUSL_SOURCES = $(sort $(wildcard musl/*.c))
+STATIC_OBJECTS = $(SOURCES:%.c=build/static/%.o) $(MUSL_SOURCES:%.c=build/static/%.o) \
+	build/static/gen/embedded.o
 ASAN_OBJECTS = $(SOURCES:%.c=build/asan/%.o) build/asan/gen/embedded.o
 ASAN_CORE_OBJECTS = $(CORE_SOURCES:%.c=build/asan/%.o) build/asan/gen/embedded.o
 
