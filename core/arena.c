@@ -93,6 +93,17 @@ void *arena_grow(arena_t *arena, void *old, size_t old_size, size_t new_size)
     return block;
 }
 
+void *arena_reserve(arena_t *arena, void *items, size_t count,
+                    size_t *capacity, size_t size)
+{
+    if (count < *capacity)
+        return items;
+    size_t larger = *capacity ? 2 * *capacity : 16;
+    items = arena_grow(arena, items, *capacity * size, larger * size);
+    *capacity = larger;
+    return items;
+}
+
 char *arena_strndup(arena_t *arena, const char *text, size_t length)
 {
     char *copy = arena_alloc(arena, length + 1);

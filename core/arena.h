@@ -16,6 +16,11 @@ void arena_free(arena_t *arena);
 void *arena_alloc(arena_t *arena, size_t size);
 /* Grow a block previously returned by arena_alloc (old content copied). */
 void *arena_grow(arena_t *arena, void *old, size_t old_size, size_t new_size);
+/* Room for one more item in an arena array holding `count` items of
+ * `size` bytes: the array (moved when it had to grow; `*capacity`
+ * doubles). */
+void *arena_reserve(arena_t *arena, void *items, size_t count,
+                    size_t *capacity, size_t size);
 char *arena_strdup(arena_t *arena, const char *text);
 char *arena_strndup(arena_t *arena, const char *text, size_t length);
 char *arena_printf(arena_t *arena, const char *format, ...)

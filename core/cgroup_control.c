@@ -66,18 +66,6 @@ static int cgroup_walk(arena_t *arena, const char *dir, int depth,
     return result;
 }
 
-/* Room for one more item in an arena array of `size`-byte items. */
-static void *array_reserve(arena_t *arena, void *items, size_t count,
-                           size_t *capacity, size_t size)
-{
-    if (count < *capacity)
-        return items;
-    size_t larger = *capacity ? 2 * *capacity : 16;
-    items = arena_grow(arena, items, *capacity * size, larger * size);
-    *capacity = larger;
-    return items;
-}
-
 struct process_list {
     cgroup_process_t *items;
     size_t count, capacity;
@@ -91,7 +79,7 @@ static int cgroup_collect(arena_t *arena, const char *dir, void *data,
     char *procs = cgroup_read(arena, dir, "cgroup.procs");
     for (char *save, *word = procs ? strtok_r(procs, "\n", &save) : NULL; word;
          word = strtok_r(NULL, "\n", &save)) {
-        list->items = array_reserve(arena, list->items, list->count,
+        list->items = arena_reserve(arena, list->items, list->count,
                                     &list->capacity, sizeof *list->items);
         list->items[list->count++] =
             (cgroup_process_t){.pid = (pid_t)atoi(word), .dir = dir};
@@ -167,7 +155,7 @@ static int cgroup_collect_dir(arena_t *arena, const char *dir, void *data,
 {
     (void)err;
     struct dir_list *list = data;
-    list->items = array_reserve(arena, list->items, list->count,
+    list->items = arena_reserve(arena, list->items, list->count,
                                 &list->capacity, sizeof *list->items);
     list->items[list->count++] = dir;
     return 0;

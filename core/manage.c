@@ -382,18 +382,15 @@ int manage_delete(arena_t *arena, const char *redpath, bool recursive,
 typedef struct subtree {
     arena_t *arena;
     char **nodes, **links;
-    size_t count, link_count;
+    size_t count, link_count, capacity, link_capacity;
 } subtree_t;
 
-static void subtree_append(subtree_t *tree, char ***list, size_t *count,
-                           char **items, size_t added)
+static char **path_push(arena_t *arena, char **list, size_t *count,
+                        size_t *capacity, char *path)
 {
-    if (added == 0)
-        return;
-    *list = arena_grow(tree->arena, *list, *count * sizeof **list,
-                       (*count + added) * sizeof **list);
-    memcpy(*list + *count, items, added * sizeof *items);
-    *count += added;
+    list = arena_reserve(arena, list, *count, capacity, sizeof *list);
+    list[(*count)++] = path;
+    return list;
 }
 
 /* Parents before children; unreadable branches hold nothing to check. */
@@ -405,9 +402,12 @@ static void subtree_collect(subtree_t *tree, const char *dir)
     if (node_children_links(tree->arena, dir, &children, &child_count, &links,
                             &link_count, &ignored) < 0)
         return;
-    subtree_append(tree, &tree->links, &tree->link_count, links, link_count);
+    for (size_t i = 0; i < link_count; i++)
+        tree->links = path_push(tree->arena, tree->links, &tree->link_count,
+                                &tree->link_capacity, links[i]);
     for (size_t i = 0; i < child_count; i++) {
-        subtree_append(tree, &tree->nodes, &tree->count, &children[i], 1);
+        tree->nodes = path_push(tree->arena, tree->nodes, &tree->count,
+                                &tree->capacity, children[i]);
         subtree_collect(tree, children[i]);
     }
 }
@@ -421,17 +421,16 @@ static int subtree_find(const char *path, subtree_t *tree, rp_error_t *err)
         return error_set(err, "%s is a symlink", path);
     if (!S_ISDIR(info.st_mode))
         return error_set(err, "%s is not a directory", path);
-    if (node_exists(path)) {
-        char *self = arena_strdup(tree->arena, path);
-        subtree_append(tree, &tree->nodes, &tree->count, &self, 1);
-    }
+    if (node_exists(path))
+        tree->nodes = path_push(tree->arena, tree->nodes, &tree->count,
+                                &tree->capacity, arena_strdup(tree->arena, path));
     subtree_collect(tree, path);
     return 0;
 }
 
 typedef struct problems {
     const char **seen;
-    size_t count;
+    size_t count, capacity;
     void (*report)(const char *problem);
 } problems_t;
 
@@ -442,9 +441,8 @@ static void problem_add(arena_t *arena, problems_t *problems,
     for (size_t i = 0; i < problems->count; i++)
         if (strcmp(problems->seen[i], err->message) == 0)
             return;
-    problems->seen = arena_grow(arena, problems->seen,
-                                problems->count * sizeof *problems->seen,
-                                (problems->count + 1) * sizeof *problems->seen);
+    problems->seen = arena_reserve(arena, problems->seen, problems->count,
+                                   &problems->capacity, sizeof *problems->seen);
     problems->seen[problems->count++] = arena_strdup(arena, err->message);
     problems->report(err->message);
 }

@@ -395,13 +395,8 @@ typedef struct path_list {
 
 static void path_list_add(path_list_t *list, char *path)
 {
-    if (list->count == list->capacity) {
-        size_t capacity = list->capacity ? list->capacity * 2 : 8;
-        list->paths = arena_grow(list->arena, list->paths,
-                                 list->capacity * sizeof *list->paths,
-                                 capacity * sizeof *list->paths);
-        list->capacity = capacity;
-    }
+    list->paths = arena_reserve(list->arena, list->paths, list->count,
+                                &list->capacity, sizeof *list->paths);
     list->paths[list->count++] = path;
 }
 

@@ -315,36 +315,26 @@ typedef struct compiler {
     seccomp_instruction_t *code;
     size_t length, capacity;
     size_t *labels; /* instruction index of each label */
-    size_t label_count;
+    size_t label_count, label_capacity;
     patch_t *patches;
-    size_t patch_count;
+    size_t patch_count, patch_capacity;
     errno_block_t *blocks;
-    size_t block_count;
+    size_t block_count, block_capacity;
 } compiler_t;
-
-/* Appends one element to an arena array of `*count` elements. */
-static void *append(arena_t *arena, void **array, size_t *count, size_t size)
-{
-    *array = arena_grow(arena, *array, *count * size, (*count + 1) * size);
-    return (char *)*array + (*count)++ * size;
-}
 
 static void emit(compiler_t *c, uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
 {
-    if (c->length == c->capacity) {
-        size_t capacity = c->capacity ? 2 * c->capacity : 64;
-        c->code = arena_grow(c->arena, c->code, c->capacity * sizeof *c->code,
-                             capacity * sizeof *c->code);
-        c->capacity = capacity;
-    }
+    c->code = arena_reserve(c->arena, c->code, c->length, &c->capacity,
+                            sizeof *c->code);
     c->code[c->length++] = (seccomp_instruction_t){code, jt, jf, k};
 }
 
 static size_t label_new(compiler_t *c)
 {
-    *(size_t *)append(c->arena, (void **)&c->labels, &c->label_count,
-                      sizeof *c->labels) = SIZE_MAX;
-    return c->label_count - 1;
+    c->labels = arena_reserve(c->arena, c->labels, c->label_count,
+                              &c->label_capacity, sizeof *c->labels);
+    c->labels[c->label_count] = SIZE_MAX;
+    return c->label_count++;
 }
 
 static void label_here(compiler_t *c, size_t label)
@@ -354,8 +344,9 @@ static void label_here(compiler_t *c, size_t label)
 
 static void emit_jump(compiler_t *c, size_t label)
 {
-    *(patch_t *)append(c->arena, (void **)&c->patches, &c->patch_count,
-                       sizeof *c->patches) = (patch_t){c->length, label};
+    c->patches = arena_reserve(c->arena, c->patches, c->patch_count,
+                               &c->patch_capacity, sizeof *c->patches);
+    c->patches[c->patch_count++] = (patch_t){c->length, label};
     emit(c, BPF_JMP | BPF_JA, 0, 0, 0);
 }
 
@@ -386,10 +377,11 @@ static size_t errno_block(compiler_t *c, size_t layer, uint32_t result)
     for (size_t i = 0; i < c->block_count; i++)
         if (c->blocks[i].layer == layer && c->blocks[i].result == result)
             return c->blocks[i].label;
-    errno_block_t *block = append(c->arena, (void **)&c->blocks, &c->block_count,
-                                  sizeof *block);
-    *block = (errno_block_t){layer, label_new(c), result};
-    return block->label;
+    size_t label = label_new(c);
+    c->blocks = arena_reserve(c->arena, c->blocks, c->block_count,
+                              &c->block_capacity, sizeof *c->blocks);
+    c->blocks[c->block_count++] = (errno_block_t){layer, label, result};
+    return label;
 }
 
 /* One instruction: what an answer of layer `index` does. `kill_only`

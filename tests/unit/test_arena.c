@@ -82,6 +82,25 @@ static void grow_keeps_content(void **state)
     assert_int_equal(small[1], 7);
 }
 
+/* Room for one more item, the capacity doubling: few copies. */
+static void reserve_doubles(void **state)
+{
+    arena_t *arena = *state;
+    int *numbers = NULL;
+    size_t capacity = 0, moves = 0;
+    for (size_t i = 0; i < 1000; i++) {
+        int *before = numbers;
+        numbers = arena_reserve(arena, numbers, i, &capacity, sizeof *numbers);
+        moves += numbers != before;
+        assert_true(capacity > i);
+        numbers[i] = (int)i * 3;
+    }
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(numbers[i], i * 3);
+    assert_int_equal(capacity, 1024);
+    assert_int_equal(moves, 7); /* 16, 32, ..., 1024 */
+}
+
 static void strings(void **state)
 {
     arena_t *arena = *state;
@@ -129,6 +148,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(blocks_do_not_overlap, arena_setup,
                                         arena_teardown),
         cmocka_unit_test_setup_teardown(grow_keeps_content, arena_setup,
+                                        arena_teardown),
+        cmocka_unit_test_setup_teardown(reserve_doubles, arena_setup,
                                         arena_teardown),
         cmocka_unit_test_setup_teardown(strings, arena_setup, arena_teardown),
         cmocka_unit_test_setup_teardown(counts_bytes, arena_setup,
