@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cgroup_value.h"
+#include "mounts.h"
 
 #ifndef SYS_clone3
 #define SYS_clone3 435
@@ -102,22 +103,6 @@ static char *path_trim_slashes(char *path)
     for (size_t end = strlen(path); end > 1 && path[end - 1] == '/'; end--)
         path[end - 1] = '\0';
     return path;
-}
-
-/* /proc/self/mounts escapes blanks and backslashes as \ooo. */
-static void mounts_unescape(char *field)
-{
-    char *out = field;
-    for (char *in = field; *in; out++) {
-        if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] >= '0' &&
-            in[2] <= '7' && in[3] >= '0' && in[3] <= '7') {
-            *out = (char)((in[1] - '0') * 64 + (in[2] - '0') * 8 + in[3] - '0');
-            in += 4;
-        } else {
-            *out = *in++;
-        }
-    }
-    *out = '\0';
 }
 
 char *cgroup_mount_point(arena_t *arena, rp_error_t *err)

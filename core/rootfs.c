@@ -13,6 +13,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "mounts.h"
+
 /* The new mount API (Linux 5.2/5.12); musl has no wrappers or constants. */
 #ifndef MOUNT_ATTR_RDONLY
 #define MOUNT_ATTR_RDONLY 0x1
@@ -125,21 +127,6 @@ static int rootfs_remount(const char *path, unsigned long flags, rp_error_t *err
     return rootfs_verify(path, flags & ROOTFS_KEPT_FLAGS, err);
 }
 
-/* mountinfo writes space, tab, newline and backslash as \ooo. */
-static void rootfs_unescape(char *path)
-{
-    char *out = path;
-    for (const char *in = path; *in;) {
-        if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] >= '0' &&
-            in[2] <= '7' && in[3] >= '0' && in[3] <= '7') {
-            *out++ = (char)((in[1] - '0') << 6 | (in[2] - '0') << 3 | (in[3] - '0'));
-            in += 4;
-        } else
-            *out++ = *in++;
-    }
-    *out = '\0';
-}
-
 /* The mount point (fifth field) of a mountinfo line, unescaped. */
 static char *rootfs_mount_point_of(char *line)
 {
@@ -149,7 +136,7 @@ static char *rootfs_mount_point_of(char *line)
     if (!line)
         return NULL;
     line[strcspn(line, " ")] = '\0';
-    rootfs_unescape(line);
+    mounts_unescape(line);
     return line;
 }
 
