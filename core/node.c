@@ -400,22 +400,16 @@ static void path_list_add(path_list_t *list, char *path)
     list->paths[list->count++] = path;
 }
 
-static bool entry_is_directory(int dir_fd, const struct dirent *entry)
+/* DT_DIR, DT_LNK...: from readdir, else from the inode (some file
+ * systems report DT_UNKNOWN). */
+static unsigned char entry_type(int dir_fd, const struct dirent *entry)
 {
     if (entry->d_type != DT_UNKNOWN)
-        return entry->d_type == DT_DIR;
+        return entry->d_type;
     struct stat info;
-    return fstatat(dir_fd, entry->d_name, &info, AT_SYMLINK_NOFOLLOW) == 0 &&
-           S_ISDIR(info.st_mode);
-}
-
-static bool entry_is_link(int dir_fd, const struct dirent *entry)
-{
-    if (entry->d_type != DT_UNKNOWN)
-        return entry->d_type == DT_LNK;
-    struct stat info;
-    return fstatat(dir_fd, entry->d_name, &info, AT_SYMLINK_NOFOLLOW) == 0 &&
-           S_ISLNK(info.st_mode);
+    if (fstatat(dir_fd, entry->d_name, &info, AT_SYMLINK_NOFOLLOW) < 0)
+        return DT_UNKNOWN;
+    return IFTODT(info.st_mode);
 }
 
 /* Walks the real sub-directories of `dir`, stopping at each node found. */
@@ -432,8 +426,9 @@ static int children_walk(path_list_t *list, const char *dir, rp_error_t *err)
     for (struct dirent *entry; rc == 0 && (entry = readdir(stream));) {
         if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
             continue;
-        bool directory = entry_is_directory(dirfd(stream), entry);
-        if (!directory && !(list->links && entry_is_link(dirfd(stream), entry)))
+        unsigned char type = entry_type(dirfd(stream), entry);
+        bool directory = type == DT_DIR;
+        if (!directory && !(list->links && type == DT_LNK))
             continue;
         char *sub = arena_printf(list->arena, "%s/%s",
                                  strcmp(dir, "/") == 0 ? "" : dir,
