@@ -384,18 +384,22 @@ static void cgroup_reset_devices(const char *dir, cgroup_key_t key,
 }
 
 /* Before the configured values are written, so none of them is lifted
- * even for a moment. Files of controllers not enabled here do not exist:
- * their writes fail and are of no concern. */
+ * even for a moment. Only the controllers enabled in the cgroup have
+ * files: one read of cgroup.controllers spares opening the others. */
 static void cgroup_reset_dropped(const cgroup_node_t *node)
 {
     const config_string_t *values = node->values;
+    unsigned enabled = cgroup_available(node->dir);
     for (int key = 0; key < CGROUP_KEY_COUNT; key++) {
         const char *reset = cgroup_key_defaults[key];
         if (values[key].value || !reset ||
+            !(enabled & cgroup_key_controller((cgroup_key_t)key)) ||
             (key == CGROUP_CPU_WEIGHT && values[CGROUP_CPU_WEIGHT_NICE].value))
             continue;
         cgroup_write(node->dir, config_cgroup_keys[key].file, reset, false);
     }
+    if (!(enabled & (1u << CGROUP_CONTROLLER_IO)))
+        return;
     cgroup_reset_devices(node->dir, CGROUP_IO_MAX, values[CGROUP_IO_MAX].value);
     cgroup_reset_devices(node->dir, CGROUP_IO_WEIGHT,
                          values[CGROUP_IO_WEIGHT].value);

@@ -89,6 +89,7 @@ is "$(cat "$b_dir/pids.max")" 20 "values unchanged by a second apply"
 
 # A value dropped from the configuration goes back to the kernel's
 # default in the existing cgroup; the others stay; io.* per device.
+echo "cpu io memory pids" > "$b_dir/cgroup.controllers" # what a kernel shows
 printf '1:0 rbps=max wbps=1024 riops=max wiops=max\n' > "$b_dir/io.max"
 printf 'default 100\n1:0 50\n' > "$b_dir/io.weight"
 cp "$nodes/a/b/etc/redpak.yaml" "$scratch/b.yaml"
@@ -104,7 +105,8 @@ is "$(cat "$b_dir/io.max")|$(cat "$b_dir/io.weight")" \
     "every device line of io.max and io.weight reset"
 test ! -e "$b_dir/memory.max"; ok $? "a file that was not there is not created"
 cp "$scratch/b.yaml" "$nodes/a/b/etc/redpak.yaml"
-rm "$b_dir/io.max" "$b_dir/io.weight" "$b_dir/cpu.weight.nice"
+rm "$b_dir/io.max" "$b_dir/io.weight" "$b_dir/cpu.weight.nice" \
+    "$b_dir/cgroup.controllers"
 run_ok "apply the original values again" $REDPAK redcgroup -r "$nodes/a/b" apply
 
 # Validation happens before anything is written.
