@@ -37,8 +37,8 @@ int manage_delete(arena_t *arena, const char *redpath, bool recursive,
 
 /* Loads every node at or below `path` (a node or a plain directory) and
  * merges the chain of each (normal and admin mode); symlinks on the way
- * that lead to a node are problems too. Each distinct problem is passed to `report`; returns
- * the number of problems. */
+ * that lead to a node are problems too. Each distinct problem is passed
+ * to `report`; returns the number of problems. */
 size_t manage_check(arena_t *arena, const char *path, size_t *checked,
                     void (*report)(const char *problem));
 

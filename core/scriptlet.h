@@ -4,8 +4,9 @@
  *
  * rpm runs an external scriptlet by forking; the child, chrooted into
  * the install root, calls execv(INTERPRETER, {INTERPRETER, [OPTIONS...],
- * [/var/tmp/rpm-tmp.XXXXXX], [ARG...]}). redpak defines execv(): the
- * definition of the executable interposes libc's for librpm, linked
+ * [SCRIPT], [ARG...]}), SCRIPT being the file rpm wrote under
+ * RPMDB_TMP_DIR (rpm-tmp. and a random suffix). redpak defines execv():
+ * the definition of the executable interposes libc's for librpm, linked
  * statically or as a shared library alike (rpm's plugin hooks need
  * dlopen, which a static binary lacks). Unarmed it is exactly
  * execve(path, argv, environ).
