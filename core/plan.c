@@ -336,7 +336,7 @@ static void plan_env_add(plan_t *plan, plan_env_action_t action,
     plan->env[plan->env_count++] = (plan_env_t){action, key, value};
 }
 
-static const char *plan_env_lookup(char *const *environ, const char *key)
+const char *plan_env_lookup(char *const *environ, const char *key)
 {
     size_t length = strlen(key);
     for (; environ && *environ; environ++)

@@ -150,6 +150,10 @@ typedef struct plan_options {
 int plan_build(arena_t *arena, const config_t *merged, const char *redpath,
                const plan_options_t *options, plan_t **out, rp_error_t *err);
 
+/* The value of `key` in an environment array (KEY=VALUE strings), or
+ * NULL. */
+const char *plan_env_lookup(char *const *environ, const char *key);
+
 /* The stable text form printed by `redwrap --dump-only` (documented in
  * docs/redwrap.md); one line per fact, `KEY VALUE...`. */
 void plan_dump(const plan_t *plan, FILE *out);

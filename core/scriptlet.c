@@ -38,15 +38,6 @@ static size_t scriptlet_script_index(char *const *argv)
     return 0;
 }
 
-static const char *scriptlet_env_value(char *const *envp, const char *key)
-{
-    size_t length = strlen(key);
-    for (; envp && *envp; envp++)
-        if (strncmp(*envp, key, length) == 0 && (*envp)[length] == '=')
-            return *envp + length + 1;
-    return NULL;
-}
-
 /* rpm's scriptlet variables go after the plan's environment: they win. */
 static void scriptlet_environment(arena_t *arena, plan_t *plan, const char *config_path,
                                   char *const *envp)
@@ -64,7 +55,7 @@ static void scriptlet_environment(arena_t *arena, plan_t *plan, const char *conf
                                               arena_strndup(arena, envp[i], key),
                                               envp[i] + key + 1};
     }
-    const char *rpm_path = scriptlet_env_value(envp, "PATH");
+    const char *rpm_path = plan_env_lookup(envp, "PATH");
     if (rpm_path && config_path)
         rpm_path = arena_printf(arena, "%s:%s", config_path, rpm_path);
     if (rpm_path || config_path)
