@@ -451,9 +451,10 @@ static bool package_provided_before(void *context, rpmds dep)
 
 static bool package_descendant_loses(descendant_view_t *view, rpmds dep)
 {
-    if (!rpmdsIsRich(dep))
-        return rpmdb_provides(view->job->ts, dep, NULL, 0) &&
-               !package_provided_after(view, dep);
+    /* A plain requirement the node does not provide cannot be lost: no
+     * lookups through the chain for it. */
+    if (!rpmdsIsRich(dep) && !rpmdb_provides(view->job->ts, dep, NULL, 0))
+        return false;
     return rpmdb_satisfied(dep, package_provided_before, view) &&
            !rpmdb_satisfied(dep, package_provided_after, view);
 }
